@@ -1,0 +1,4 @@
+"""blogkit: a Jekyll-compatible static blog generator."""
+from __future__ import annotations
+
+__version__ = "0.1.0"
