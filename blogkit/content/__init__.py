@@ -1,0 +1,1 @@
+"""Reading the source tree: discovery, front matter, and the document records."""

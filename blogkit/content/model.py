@@ -1,0 +1,69 @@
+"""Records for what a site is made of. Frozen; later stages return new values.
+
+Documents are keyed by ``url``; relations (previous/next, tag -> posts) are indexes of urls
+built by ``taxonomy`` rather than object references, so records stay picklable and cacheable.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+from typing import Any, Mapping
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A post, draft or page: something with front matter that becomes one output file."""
+
+    kind: str                       # "post" | "draft" | "page"
+    rel_path: str                   # POSIX path relative to the content root (page.path)
+    path: Path                      # absolute source path
+    url: str                        # percent-encoded page.url
+    dest: PurePosixPath             # output file, relative to the destination
+    data: Mapping[str, Any]         # front matter merged over `defaults`
+    body: str                       # source after the front matter
+    body_line: int                  # file line where the body starts
+    output_ext: str                 # ".html", ".txt", ".xml" ...
+    is_markdown: bool
+    date: datetime | None = None
+    slug: str = ""                  # raw slug (case and spaces kept), as page.slug
+    title: str | None = None
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    excerpt_source: str | None = None   # raw text to render as the excerpt (None: no excerpt)
+    excerpt_verbatim: str | None = None # front-matter excerpt, used as is
+    reading_time: int | None = None
+    layout: str | None = None
+    doc_id: str = ""                # page.id (posts)
+    key_lines: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def is_post(self) -> bool:
+        return self.kind in ("post", "draft")
+
+    @property
+    def is_html(self) -> bool:
+        return self.output_ext in (".html", ".htm", ".xhtml")
+
+
+@dataclass(frozen=True, slots=True)
+class StaticFile:
+    rel_path: str        # relative to its root (content dir or static/)
+    path: Path
+    dest: PurePosixPath
+    url: str
+
+
+@dataclass(frozen=True)
+class SiteModel:
+    """Everything read from the source; the input of rendering."""
+
+    posts: tuple[Document, ...]     # site.posts order: newest first
+    pages: tuple[Document, ...]
+    static_files: tuple[StaticFile, ...]
+    categories: Mapping[str, tuple[str, ...]]   # key -> post urls, newest first (site.categories)
+    tags: Mapping[str, tuple[str, ...]]
+    time: datetime
+
+    def post_by_url(self) -> dict[str, Document]:
+        return {p.url: p for p in self.posts}

@@ -1,0 +1,1 @@
+"""Template rendering: documents and generated pages in, HTML strings out."""

@@ -1,0 +1,47 @@
+"""The Jinja environment for one build: loader, Jekyll filters, autoescaping."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+import jinja2
+from markupsafe import Markup
+
+from ..config import SiteConfig
+from ..filters import FilterContext, make_filters
+from .loader import THEME_DIR, LayoutLoader
+
+THEME_CSS = THEME_DIR.parent / "static" / "assets" / "blogkit.css"
+from .i18n import date_for_lang, ui_text
+
+
+@dataclass
+class Renderer:
+    env: jinja2.Environment
+    loader: LayoutLoader
+
+
+def make_env(config: SiteConfig, markdownify: Callable[[str], str], smartify: Callable[[str], str],
+             zone: Any) -> Renderer:
+    loader = LayoutLoader([*config.templates_dirs, THEME_DIR])
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=jinja2.select_autoescape(["html", "htm", "xml", "xhtml"], default_for_string=True,
+                                            default=True),
+        undefined=jinja2.ChainableUndefined,  # `page.author.name` on a missing author prints nothing, as Liquid does
+        trim_blocks=True, lstrip_blocks=True,
+        keep_trailing_newline=True,
+        extensions=["jinja2.ext.loopcontrols"],
+    )
+    ctx = FilterContext(baseurl=str(config.get("baseurl") or ""), url=str(config.get("url") or ""), zone=zone,
+                        markdownify=markdownify, smartify=smartify)
+    env.filters.update(make_filters(ctx))
+    lang = str(config.get("lang") or "en")
+    env.filters["local_date"] = lambda value, fmt="long": date_for_lang(value, lang, fmt, zone)
+    env.globals["t"] = lambda key: ui_text(lang, key)
+    env.globals["raw"] = Markup
+    # A Jekyll site gets no extra files, so the theme's CSS is inlined there instead of linked.
+    env.globals["theme_css"] = lambda: Markup(THEME_CSS.read_text(encoding="utf-8"))
+    return Renderer(env, loader)

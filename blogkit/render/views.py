@@ -1,0 +1,78 @@
+"""Template views: records in, the plain dicts templates see as ``page``, ``site``, ``paginator``.
+
+Views are built once per build and shared (``site.posts`` and each page's ``previous``/``next``
+point at the same dicts), so rendering a thousand pages does not rebuild a thousand lists.
+"""
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from typing import Any, Mapping, Sequence
+
+from markupsafe import Markup
+
+from ..content.model import Document, SiteModel, StaticFile
+from ..dates import xmlschema
+
+
+def doc_view(doc: Document, content: str, excerpt: str | None, headings: Sequence[Any] = ()) -> dict[str, Any]:
+    view: dict[str, Any] = dict(doc.data)
+    view.update({
+        "url": doc.url,
+        "path": doc.rel_path,
+        "relative_path": doc.rel_path,
+        "name": os.path.basename(doc.rel_path),
+        "content": Markup(content),
+        "output_ext": doc.output_ext,
+        "layout": doc.layout,
+        "reading_time": doc.reading_time,
+        "toc": [{"level": h.level, "id": h.id, "text": h.text} for h in headings],
+    })
+    if doc.title is not None:
+        view["title"] = doc.title
+    if doc.is_post:
+        view.update({
+            "date": doc.date, "slug": doc.slug, "categories": list(doc.categories), "tags": list(doc.tags),
+            "id": doc.doc_id, "collection": "posts", "draft": doc.kind == "draft",
+            "ext": os.path.splitext(doc.rel_path)[1],
+            "excerpt": Markup(excerpt or ""), "previous": None, "next": None,
+        })
+    elif "date" in doc.data and doc.date is not None:
+        view["date"] = doc.date
+    return view
+
+
+def link_neighbours(post_views: Sequence[dict[str, Any]]) -> None:
+    """`previous`/`next` follow ascending date order; site.posts is newest first."""
+    for i, view in enumerate(post_views):
+        view["next"] = post_views[i - 1] if i > 0 else None
+        view["previous"] = post_views[i + 1] if i + 1 < len(post_views) else None
+
+
+def static_view(sf: StaticFile, mtime: float | None = None) -> dict[str, Any]:
+    name = os.path.basename(sf.rel_path)
+    return {"path": "/" + sf.rel_path, "name": name, "basename": os.path.splitext(name)[0],
+            "extname": os.path.splitext(name)[1], "url": sf.url,
+            "modified_time": datetime.fromtimestamp(mtime) if mtime else None}
+
+
+def site_view(config_data: Mapping[str, Any], model: SiteModel, post_views: Sequence[dict[str, Any]],
+              page_views: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    by_url = {v["url"]: v for v in post_views}
+    site: dict[str, Any] = dict(config_data)
+    site.update({
+        "time": model.time,
+        "posts": list(post_views),
+        "pages": list(page_views),
+        "html_pages": [p for p in page_views if str(p.get("output_ext")) in (".html", ".htm")],
+        "categories": {k: [by_url[u] for u in urls if u in by_url] for k, urls in model.categories.items()},
+        "tags": {k: [by_url[u] for u in urls if u in by_url] for k, urls in model.tags.items()},
+        "static_files": [static_view(s) for s in model.static_files],
+        "documents": list(post_views),
+    })
+    site.setdefault("data", {})
+    return site
+
+
+def time_iso(dt: datetime) -> str:
+    return xmlschema(dt)

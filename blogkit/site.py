@@ -1,0 +1,218 @@
+"""The build: config in, a written site and a ``BuildReport`` out.
+
+Reads like the pipeline it runs (Jekyll's ``Site#process``: read, generate, render, write):
+
+    model  = read_site(config, log)             # discover + front matter + URLs (pure per file)
+    output = render_site(config, model, log)    # Markdown, templates, generated pages
+    stats  = write_site(config, output)         # staged, then moved into place
+
+Only ``content.discover`` and ``output`` touch the disk (apart from reading each source file).
+"""
+from __future__ import annotations
+
+import time as _time
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from pathlib import Path, PurePosixPath
+from typing import Any, Callable, Iterable
+
+from .config import ALWAYS_EXCLUDED, SiteConfig
+from .content.discover import SourceFile, discover
+from .content.model import Document, SiteModel, StaticFile
+from .content.read import ReadContext, post_sort_key, read_document
+from .dates import parse_date, site_zone
+from .errors import BlogkitError, BuildFailed, Location, Problem, ProblemLog
+from .output import OutputWriter, WriteStats, check_destination
+from .progress import Progress, null_progress
+from .urls import escape_path
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file of the built site: bytes to write, or a source file to copy."""
+
+    dest: PurePosixPath
+    data: bytes | None = None
+    source: Path | None = None
+    origin: str = ""            # site-relative source, for conflict messages
+    kind: str = "page"
+
+
+@dataclass
+class BuildReport:
+    posts: int = 0
+    pages: int = 0
+    static: int = 0
+    stats: WriteStats = field(default_factory=WriteStats)
+    seconds: float = 0.0
+    problems: list[Problem] = field(default_factory=list)
+    engine: str = "jinja"
+
+    def summary(self) -> str:
+        return (f"built {self.posts} posts, {self.pages} pages, {self.static} static files "
+                f"({self.engine} templates): {self.stats.written} written, {self.stats.unchanged} unchanged, "
+                f"{self.stats.removed} removed in {self.seconds:.2f}s")
+
+
+def zone_of(config: SiteConfig) -> tzinfo:
+    try:
+        return site_zone(config.get("timezone"))
+    except ValueError as exc:
+        raise BlogkitError(f"invalid timezone: {exc}", Location(_config_name(config)),
+                           "use an IANA zone name such as Asia/Tokyo", code="bad-config") from None
+
+
+def site_time(config: SiteConfig, zone: tzinfo) -> datetime:
+    value = config.get("time")
+    if value in (None, ""):
+        return datetime.now(zone).replace(microsecond=0)
+    try:
+        return parse_date(value, zone)
+    except ValueError as exc:
+        raise BlogkitError(f"invalid 'time': {exc}", Location(_config_name(config)), code="bad-config") from None
+
+
+def _config_name(config: SiteConfig) -> str:
+    return config.config_files[-1].name if config.config_files else "config"
+
+
+def read_context(config: SiteConfig, zone: tzinfo) -> ReadContext:
+    permalink = config.get("permalink") or "date"
+    collections = config.get("collections")
+    if isinstance(collections, dict) and isinstance(collections.get("posts"), dict):
+        permalink = collections["posts"].get("permalink") or permalink
+    rates = config.get("reading_time") if isinstance(config.get("reading_time"), dict) else {}
+    sep = config.get("excerpt_separator")
+    return ReadContext(
+        zone=zone, permalink=str(permalink), markdown_exts=config.markdown_exts,
+        excerpt_separator="" if sep is None else str(sep),
+        defaults=tuple(config.get("defaults") or ()),
+        cjk_per_minute=float(rates.get("cjk_chars_per_minute", 500)),
+        words_per_minute=float(rates.get("words_per_minute", 200)))
+
+
+def discover_sources(config: SiteConfig) -> list[SourceFile]:
+    exclude = [*ALWAYS_EXCLUDED, *(config.get("exclude") or [])]
+    include = list(config.get("include") or [])
+    skip = [config.destination, config.destination.parent / f".{config.destination.name}.blogkit-staging"]
+    return discover(config.content_dir, exclude, include, skip=skip,
+                    show_drafts=bool(config.get("show_drafts")),
+                    collections_dir=str(config.get("collections_dir") or ""))
+
+
+def is_visible(doc: Document, config: SiteConfig, now: datetime) -> bool:
+    """Spec §3.4: `published: false` or an empty `published:` hides; so does a future date."""
+    if "published" in doc.data and doc.data["published"] in (False, None) and not config.get("unpublished"):
+        return False
+    if doc.date is not None and not config.get("future"):
+        if doc.date.replace(microsecond=0) > now.replace(microsecond=0):
+            return False
+    return True
+
+
+def index_terms(posts_newest_first: list[Document], attr: str) -> dict[str, tuple[str, ...]]:
+    """site.categories / site.tags: keys in first-seen order walking oldest -> newest."""
+    keys: dict[str, list[str]] = {}
+    for post in reversed(posts_newest_first):
+        for term in getattr(post, attr):
+            keys.setdefault(term, [])
+    for post in posts_newest_first:
+        for term in dict.fromkeys(getattr(post, attr)):
+            keys[term].append(post.url)
+    return {k: tuple(v) for k, v in keys.items()}
+
+
+def read_site(config: SiteConfig, log: ProblemLog, progress: Progress = null_progress) -> SiteModel:
+    zone = zone_of(config)
+    now = site_time(config, zone)
+    ctx = read_context(config, zone)
+    sources = discover_sources(config)
+    posts: list[Document] = []
+    pages: list[Document] = []
+    statics: list[StaticFile] = []
+    task = progress.task("reading", len(sources))
+    for src in sources:
+        task.advance()
+        if src.kind == "static":
+            statics.append(StaticFile(src.rel_path, src.path, PurePosixPath(src.rel_path),
+                                      "/" + escape_path(src.rel_path)))
+            continue
+        try:
+            doc = read_document(src, ctx)
+        except BlogkitError as exc:
+            log.add(exc.to_problem())
+            continue
+        (pages if doc.kind == "page" else posts).append(doc)
+    statics.extend(_static_dir_files(config))
+    visible = [p for p in posts if is_visible(p, config, now)]
+    visible.sort(key=post_sort_key, reverse=True)
+    limit = config.get("limit_posts") or 0
+    if isinstance(limit, int) and limit > 0:
+        visible = visible[:limit]
+    return SiteModel(posts=tuple(visible), pages=tuple(pages), static_files=tuple(statics),
+                     categories=index_terms(visible, "categories"), tags=index_terms(visible, "tags"),
+                     time=now)
+
+
+def _static_dir_files(config: SiteConfig) -> list[StaticFile]:
+    """A blogkit site's static/ folder is copied to the destination root as is."""
+    root = config.static_dir
+    if root is None or not root.is_dir():
+        return []
+    out = []
+    resolved = root.resolve()
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if not path.is_file() or any(part.startswith(".") for part in rel.split("/")):
+            continue
+        if path.is_symlink() and resolved not in path.resolve().parents:
+            continue  # never publish a file from outside the site through a symlink
+        out.append(StaticFile(rel, path, PurePosixPath(rel), "/" + escape_path(rel)))
+    return out
+
+
+def find_conflicts(outputs: Iterable[Output], log: ProblemLog) -> list[Output]:
+    """Two sources writing one file is an error naming both (Jekyll only warns and lets the last win)."""
+    seen: dict[PurePosixPath, Output] = {}
+    for out in outputs:
+        first = seen.get(out.dest)
+        if first is not None and first.origin != out.origin:
+            log.error(f"'{out.origin}' and '{first.origin}' both write {out.dest}", Location(out.origin),
+                      "give one of them another permalink or slug", code="conflict")
+        seen[out.dest] = out
+    return list(seen.values())
+
+
+def write_site(config: SiteConfig, outputs: Iterable[Output], progress: Progress = null_progress) -> WriteStats:
+    writer = OutputWriter(config.destination, tuple(str(k) for k in (config.get("keep_files") or [])))
+    items = list(outputs)
+    task = progress.task("writing", len(items))
+    try:
+        for out in items:
+            task.advance()
+            if out.data is not None:
+                writer.write(out.dest, out.data)
+            elif out.source is not None:
+                writer.copy(out.dest, out.source)
+        return writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
+
+
+def build(config: SiteConfig, progress: Progress = null_progress,
+          log: ProblemLog | None = None) -> BuildReport:
+    """Build the whole site. Raises BuildFailed (with every problem) and writes nothing on error."""
+    from .render.site import render_site  # late import: rendering pulls in Markdown and Jinja
+
+    started = _time.perf_counter()
+    log = log if log is not None else ProblemLog()
+    check_destination(config.source, config.content_dir, config.destination)
+    model = read_site(config, log, progress)
+    outputs = render_site(config, model, log, progress)
+    outputs = find_conflicts(outputs, log)
+    if log.errors:
+        raise BuildFailed(log.problems)
+    stats = write_site(config, outputs, progress)
+    return BuildReport(posts=len(model.posts), pages=len(model.pages), static=len(model.static_files),
+                       stats=stats, seconds=_time.perf_counter() - started, problems=list(log.problems))
