@@ -1,0 +1,112 @@
+"""Block-level differences between kramdown (GFM parser) and CommonMark (spec §12.3–12.5).
+
+Input: a MarkdownIt instance. Output: the same instance with block rules wrapped so that
+paragraphs are interrupted as kramdown interrupts them, setext headings need a one-line
+paragraph, fences take one info word and must be closed, ``1)`` is no list marker, and
+span-level tags (``<img>``, ``<span>``…) at a line start do not open an HTML block.
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+
+BlockRule = Callable[[StateBlock, int, int, bool], bool]
+
+# kramdown HTML_SPAN_ELEMENTS: these never start an HTML block.
+SPAN_TAGS = frozenset(
+    "a abbr acronym b big bdo br button cite code del dfn em i img input ins kbd label "
+    "option q rb rbc rp rt rtc ruby samp select small span strike strong sub sup "
+    "textarea tt u var".split()
+)
+_TAG_START = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
+_PAREN_MARKER = re.compile(r"[0-9]{1,9}\)")
+_FENCE_OPEN = re.compile(r"(`{3,}|~{3,})[ \t]*([^ \t]*)[ \t]*\Z")
+_SETEXT_LINE = re.compile(r"[-=]+[ \t]*\Z")
+
+
+def _line(state: StateBlock, line: int) -> str:
+    return state.src[state.bMarks[line] + state.tShift[line]: state.eMarks[line]]
+
+
+def wrap_list(orig: BlockRule) -> BlockRule:
+    def kd_list(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
+        if _PAREN_MARKER.match(_line(state, startLine)):
+            return False
+        if silent and state.parentType == "paragraph":
+            # kramdown lets any list marker (any start number) end a paragraph.
+            state.parentType = "kd_paragraph"
+            try:
+                return orig(state, startLine, endLine, silent)
+            finally:
+                state.parentType = "paragraph"
+        return orig(state, startLine, endLine, silent)
+    return kd_list
+
+
+def wrap_fence(orig: BlockRule) -> BlockRule:
+    def kd_fence(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
+        if state.sCount[startLine] - state.blkIndent >= 4:
+            return False
+        m = _FENCE_OPEN.match(_line(state, startLine))
+        if m is None:
+            return False  # more than one info word: kramdown sees no fence
+        marker = m.group(1)
+        for nxt in range(startLine + 1, endLine):
+            text = _line(state, nxt)
+            if (text.startswith(marker) and text.rstrip(" \t").strip(marker[0]) == ""
+                    and state.sCount[nxt] - state.blkIndent < 4):
+                return orig(state, startLine, endLine, silent)
+        return False  # unclosed: a literal paragraph in kramdown
+    return kd_fence
+
+
+def wrap_html_block(orig: BlockRule) -> BlockRule:
+    def kd_html_block(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
+        m = _TAG_START.match(_line(state, startLine))
+        if m is not None and m.group(1).lower() in SPAN_TAGS:
+            return False
+        return orig(state, startLine, endLine, silent)
+    return kd_html_block
+
+
+def setext_heading(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
+    """kramdown SETEXT_HEADER_START: one text line, then ``=``/``-`` at column 0."""
+    nxt = startLine + 1
+    if nxt >= endLine or state.is_code_block(startLine):
+        return False
+    if state.sCount[nxt] != state.blkIndent or not _SETEXT_LINE.match(_line(state, nxt)):
+        return False
+    text = _line(state, startLine).strip()
+    if not text:
+        return False
+    if silent:
+        return True
+    level = 1 if _line(state, nxt)[0] == "=" else 2
+    state.line = nxt + 1
+    tok = state.push("heading_open", f"h{level}", 1)
+    tok.markup = _line(state, nxt)[0]
+    tok.map = [startLine, state.line]
+    tok = state.push("inline", "", 0)
+    tok.content = text
+    tok.map = [startLine, state.line - 1]
+    tok.children = []
+    tok = state.push("heading_close", f"h{level}", -1)
+    tok.markup = _line(state, nxt)[0]
+    return True
+
+
+def configure_blocks(md: MarkdownIt) -> None:
+    ruler = md.block.ruler
+    ruler.at("list", wrap_list(ruler.__rules__[ruler.__find__("list")].fn),
+             {"alt": ["paragraph", "reference", "blockquote"]})
+    ruler.at("fence", wrap_fence(ruler.__rules__[ruler.__find__("fence")].fn),
+             {"alt": ["paragraph", "reference", "blockquote", "list"]})
+    ruler.at("html_block", wrap_html_block(ruler.__rules__[ruler.__find__("html_block")].fn),
+             {"alt": ["paragraph", "reference", "blockquote"]})
+    # Neither a rule nor a table ends a paragraph in kramdown.
+    ruler.at("hr", ruler.__rules__[ruler.__find__("hr")].fn, {"alt": ["blockquote", "list"]})
+    ruler.at("table", ruler.__rules__[ruler.__find__("table")].fn, {"alt": []})
+    ruler.at("lheading", setext_heading, {"alt": []})

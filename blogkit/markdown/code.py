@@ -1,0 +1,71 @@
+"""Code blocks and spans with Rouge's markup, highlighted by Pygments (spec §12.5).
+
+Input: code text and the fence's info word (or None). Output: the HTML kramdown + Rouge emit.
+Pygments' short token classes (``nb``, ``s2``…) are Rouge's, so only the wrappers differ.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pygments import highlight as _pyg_highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexer import Lexer
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+_PLAIN = frozenset({"plaintext", "text", "plain"})
+_FORMATTER = HtmlFormatter(nowrap=True)
+
+
+def escape_code(text: str) -> str:
+    """Rouge and kramdown escape only ``& < >`` in code."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+@lru_cache(maxsize=256)
+def lexer_for(lang: str) -> Lexer | None:
+    """Rouge looks languages up case-sensitively and all its tags are lowercase."""
+    if not lang or lang != lang.lower():
+        return None
+    try:
+        return get_lexer_by_name(lang, stripnl=False, ensurenl=False)
+    except ClassNotFound:
+        return None
+
+
+def _highlight(code: str, lang: str) -> str | None:
+    if lang in _PLAIN:
+        return escape_code(code)
+    lexer = lexer_for(lang)
+    if lexer is None:
+        return None
+    html = _pyg_highlight(code, lexer, _FORMATTER)
+    # Pygments also escapes quotes; Rouge does not.
+    return html.replace("&quot;", '"').replace("&#39;", "'")
+
+
+def code_block(code: str, lang: str | None, extra_classes: str = "") -> str:
+    """A fenced or indented block: Rouge wrapper, or a bare ``<pre><code>`` if unknown."""
+    name = lang or "plaintext"
+    body = _highlight(code, name)
+    if body is None:
+        cls = f"language-{name}" + (f" {extra_classes}" if extra_classes else "")
+        return f'<pre><code class="{cls}">{escape_code(code)}</code></pre>\n'
+    mid = f" {extra_classes}" if extra_classes else ""
+    return (f'<div class="language-{name}{mid} highlighter-rouge"><div class="highlight">'
+            f'<pre class="highlight"><code>{body}</code></pre></div></div>\n')
+
+
+def code_span(code: str, extra_classes: str = "") -> str:
+    mid = f" {extra_classes}" if extra_classes else ""
+    return f'<code class="language-plaintext{mid} highlighter-rouge">{escape_code(code)}</code>'
+
+
+def highlight_css(style: str = "default", dark_style: str | None = None) -> str:
+    """CSS for the ``.highlight`` token classes; ``dark_style`` goes in a dark media query."""
+    css = HtmlFormatter(style=style).get_style_defs(".highlight")
+    if dark_style:
+        dark = HtmlFormatter(style=dark_style).get_style_defs(".highlight")
+        indented = "\n".join("  " + line for line in dark.splitlines())
+        css += "\n@media (prefers-color-scheme: dark) {\n" + indented + "\n}\n"
+    return css

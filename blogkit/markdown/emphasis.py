@@ -1,0 +1,117 @@
+"""kramdown's emphasis algorithm as a markdown-it inline rule.
+
+Input: a StateInline positioned at ``*`` or ``_``. Output: ``em``/``strong`` tokens, or
+nothing (the delimiter then stays text).
+
+kramdown does not use CommonMark's flanking rules: it parses recursively. A delimiter opens
+unless followed by whitespace (and ``_`` not after a letter); the element closes at the next
+same delimiter, reached by the span scanner, that is not preceded by whitespace. That is why
+``**MLOps（…）**のスキル`` is strong in kramdown but not in CommonMark (spec §12.4).
+We mirror ``Kramdown::Parser::Kramdown#parse_emphasis``: a probe parse of the rest of the
+paragraph runs in a fresh StateInline whose ``kd_stop`` tells this rule where to stop.
+"""
+from __future__ import annotations
+
+from markdown_it.rules_inline import StateInline
+
+_ASCII_SPACE = frozenset(" \t\n\r\f\v")
+
+
+def _alpha_before(src: str, pos: int) -> bool:
+    """kramdown's ``pre_match =~ /[[:alpha:]]-?[[:alpha:]]*\\z/`` (``_`` after a letter)."""
+    if pos >= 1 and src[pos - 1].isalpha():
+        return True
+    return pos >= 2 and src[pos - 1] == "-" and src[pos - 2].isalpha()
+
+
+def _stack(state: StateInline) -> tuple[str, ...]:
+    return getattr(state, "kd_stack", ())
+
+
+def _is_stop(state: StateInline, pos: int) -> bool:
+    """True when ``pos`` closes the element this probe state was started for."""
+    stop = getattr(state, "kd_stop", None)
+    if stop is None:
+        return False
+    delim, elem, content_start = stop
+    src = state.src
+    if not src.startswith(delim, pos):
+        return False
+    if pos <= content_start or src[pos - 1] in _ASCII_SPACE:
+        return False
+    # An em closer must not be the start of a ``**x`` (that is a nested strong).
+    if elem == "em":
+        two = delim * 2
+        if src.startswith(two, pos) and not src.startswith(two + delim, pos):
+            return False
+    if delim[0] == "_":
+        nxt = src[pos + len(delim): pos + len(delim) + 1]
+        if nxt and nxt.isalnum():
+            return False
+    return True
+
+
+def _probe(state: StateInline, start: int, delim: str, elem: str) -> StateInline | None:
+    """Parse from ``start`` until the closing ``delim``; the finished state or None."""
+    sub = StateInline(state.src, state.md, state.env, [])
+    sub.pos = start
+    sub.posMax = state.posMax
+    sub.level = state.level + 1
+    sub.kd_stack = _stack(state) + (elem,)  # type: ignore[attr-defined]
+    sub.kd_stop = (delim, elem, start)  # type: ignore[attr-defined]
+    sub.kd_found = None  # type: ignore[attr-defined]
+    sub.linkLevel = state.linkLevel
+    state.md.inline.tokenize(sub)
+    if sub.kd_found is None:  # type: ignore[attr-defined]
+        return None
+    for rule in state.md.inline.ruler2.getRules(""):
+        rule(sub)
+    return sub
+
+
+def kramdown_emphasis(state: StateInline, silent: bool) -> bool:
+    pos = state.pos
+    src = state.src
+    ch = src[pos]
+    if ch not in "*_":
+        return False
+    if _is_stop(state, pos):
+        if not silent:
+            state.kd_found = pos  # type: ignore[attr-defined]
+            state.pos = state.posMax
+        return not silent
+    if silent:
+        # Link labels are scanned in silent mode; treat delimiters as plain text there.
+        return False
+    run = 2 if src.startswith(ch * 2, pos) else 1
+    delim = ch * run
+    elem = "strong" if run == 2 else "em"
+    after = src[pos + run: pos + run + 1]
+    stack = _stack(state)
+    if (
+        (ch == "_" and _alpha_before(src, pos))
+        or after == "" or after in _ASCII_SPACE
+        or elem in stack
+    ):
+        state.pending += delim
+        state.pos = pos + run
+        return True
+    sub = _probe(state, pos + run, delim, elem)
+    if sub is None and elem == "strong" and (not stack or stack[-1] != "em"):
+        # kramdown retries as em whose content starts with the second delimiter char:
+        # ``**foo* x`` -> ``<em>*foo</em> x``.
+        delim, elem = ch, "em"
+        sub = _probe(state, pos + 1, delim, elem)
+    if sub is None:
+        state.pending += src[pos: pos + run]
+        state.pos = pos + run
+        return True
+    open_tok = state.push(f"{elem}_open", elem, 1)
+    open_tok.markup = delim
+    for tok in sub.tokens:
+        state.tokens.append(tok)
+        state.tokens_meta.append(None)
+    close_tok = state.push(f"{elem}_close", elem, -1)
+    close_tok.markup = delim
+    state.pos = sub.kd_found + len(delim)  # type: ignore[attr-defined]
+    return True

@@ -1,0 +1,68 @@
+"""Small inline rules kramdown has and CommonMark lacks.
+
+Input: a StateInline. Output: tokens for ``<<`` (a guillemet, not an HTML tag start) and
+``$$…$$`` math (mathjax engine: ``\\(…\\)``), plus the core rules that turn a paragraph that
+is only math into ``\\[…\\]`` and fill empty table cells with U+00A0.
+"""
+from __future__ import annotations
+
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+
+from .render import NBSP, esc_text
+
+
+def guillemet(state: StateInline, silent: bool) -> bool:
+    """``<<a>>`` is «a» in kramdown; keep markdown-it from reading ``<a>`` as a tag."""
+    if not state.src.startswith("<<", state.pos):
+        return False
+    if not silent:
+        state.pending += "<<"
+    state.pos += 2
+    return True
+
+
+def dollar_math(state: StateInline, silent: bool) -> bool:
+    src, pos = state.src, state.pos
+    if not src.startswith("$$", pos):
+        return False
+    end = src.find("$$", pos + 2, state.posMax)
+    if end < 0 or end == pos + 2:
+        return False
+    if not silent:
+        tok = state.push("math_inline", "math", 0)
+        tok.content = src[pos + 2:end]
+        tok.markup = "$$"
+    state.pos = end + 2
+    return True
+
+
+def render_math_inline(self: object, tokens: list[Token], idx: int, options: object,
+                       env: object) -> str:
+    return f"\\({esc_text(tokens[idx].content)}\\)"
+
+
+def block_math_rule(state: StateCore) -> None:
+    """A paragraph holding only ``$$…$$`` is display math with no ``<p>``."""
+    tokens = state.tokens
+    for i, tok in enumerate(tokens):
+        if tok.type != "inline" or i == 0 or tokens[i - 1].type != "paragraph_open":
+            continue
+        kids = tok.children or []
+        if len(kids) == 1 and kids[0].type == "math_inline":
+            block = Token("html_block", "", 0)
+            block.content = f"\\[{esc_text(kids[0].content)}\\]\n"
+            tokens[i - 1] = Token("kd_skip", "", 0)
+            tokens[i] = block
+            tokens[i + 1] = Token("kd_skip", "", 0)
+
+
+def table_cells_rule(state: StateCore) -> None:
+    tokens = state.tokens
+    for i, tok in enumerate(tokens):
+        if (tok.type == "inline" and i and tokens[i - 1].type in ("th_open", "td_open")
+                and not tok.content.strip()):
+            nb = Token("text", "", 0)
+            nb.content = NBSP
+            tok.children = [nb]

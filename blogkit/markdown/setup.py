@@ -1,0 +1,59 @@
+"""Build the one markdown-it instance configured like Jekyll's kramdown (spec §12.12).
+
+Input: Jekyll's ``kramdown:`` option mapping. Output: a MarkdownIt whose rules and renderers
+produce kramdown's HTML, and the per-render ``env`` carrying page-level options.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
+
+from .blocks import configure_blocks
+from .emphasis import kramdown_emphasis
+from .ids import heading_ids_rule
+from .inline import (block_math_rule, dollar_math, guillemet, render_math_inline,
+                     table_cells_rule)
+from .lists import lists_rule
+from .render import install_renderers
+from .typography import typography_rule
+
+
+def _truthy(value: Any, default: bool) -> bool:
+    if value is None:
+        return default
+    if isinstance(value, str):
+        return value.strip().lower() not in ("false", "no", "0", "off", "")
+    return bool(value)
+
+
+def parser_env(options: Mapping[str, Any]) -> dict[str, Any]:
+    return {"kd_auto_ids": _truthy(options.get("auto_ids"), True)}
+
+
+def build_parser(options: Mapping[str, Any]) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": True, "linkify": False,
+                                   "typographer": False,
+                                   "breaks": _truthy(options.get("hard_wrap"), False)})
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin, inline=False)
+    # kramdown never percent-encodes, punycodes or filters URLs.
+    md.normalizeLink = lambda url: url  # type: ignore[method-assign]
+    md.normalizeLinkText = lambda url: url  # type: ignore[method-assign]
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    configure_blocks(md)
+    md.inline.ruler.at("emphasis", kramdown_emphasis)
+    md.inline.ruler2.disable("emphasis")
+    md.inline.ruler.before("html_inline", "kd_guillemet", guillemet)
+    md.inline.ruler.before("escape", "kd_math", dollar_math)
+    md.add_render_rule("math_inline", render_math_inline)
+    md.core.ruler.before("text_join", "kd_typography", typography_rule)
+    md.core.ruler.push("kd_heading_ids", heading_ids_rule)
+    md.core.ruler.push("kd_lists", lists_rule)
+    md.core.ruler.push("kd_block_math", block_math_rule)
+    md.core.ruler.push("kd_table_cells", table_cells_rule)
+    md.add_render_rule("kd_skip", lambda *a: "")
+    install_renderers(md)
+    return md

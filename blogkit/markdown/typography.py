@@ -1,0 +1,150 @@
+"""kramdown typography: smart quotes and typographic symbols (spec §12.2).
+
+Input: a run of plain text plus its context (the character before it in the same run, if
+any, and a short stand-in for what follows). Output: the text with ‘ ’ “ ” – — … « ».
+Also the core rule that applies it to markdown-it text tokens, and Jekyll's ``smartify``.
+
+The quote rules are kramdown's ``SQ_RULES`` (parser/kramdown/smart_quotes.rb) tried in
+order; kramdown's quote scanner starts one character *before* the quote when that
+character belongs to the same text run, which is what makes ``は"最高"`` close (``”``).
+Ruby's ``\\s``/``\\d`` are ASCII-only, so they are spelled out here.
+"""
+from __future__ import annotations
+
+import re
+
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+
+LSQUO, RSQUO, LDQUO, RDQUO = "\u2018", "\u2019", "\u201c", "\u201d"
+_SYMS = {"---": "\u2014", "--": "\u2013", "...": "\u2026", "<<": "\u00ab", ">>": "\u00bb"}
+_TRIGGER = re.compile(r"""['"]|---?|\.\.\.|<<|>>""")
+
+_S = r"[ \t\n\r\f\v]"
+_PUNCT = r"""[!"#$%'()*+,\-./:;<=>?@\[\\\]^_`{|}~]"""
+_CLOSE = r"[^ \\\t\r\n\[{(-]"
+_OPEN_Q = {'"': LDQUO, "'": LSQUO}
+_CLOSE_Q = {'"': RDQUO, "'": RSQUO}
+
+# Rules that need the quote itself at the match start (no usable previous character).
+_R1 = re.compile(r"""["'](?=[_*]{1,2}[^ \t\n\r\f\v])""")
+_R2 = re.compile(r"""["'](?=""" + _PUNCT + r"""(?!\.\.)\B)""")
+_R8 = re.compile(r"""["'](?=""" + _S + r"""|s\b|\n|\Z)""")
+_PAIR = re.compile(r"""("'|'")(?=\w)""")
+_DECADE = re.compile(r"'(?=[0-9][0-9]s)")
+_WORD_AFTER = re.compile(r"\w")
+_SPACE = frozenset(" \t\n\r\f\v")
+_CLOSE_P = re.compile(_CLOSE)
+
+
+def _quote(buf: str, i: int, prev: str | None) -> tuple[str, int]:
+    """Replacement for the quote at ``buf[i]`` and how many characters it consumed."""
+    q = buf[i]
+    if prev is None:
+        if _R1.match(buf, i):
+            return _OPEN_Q[q], 1
+        if _R2.match(buf, i):
+            return _CLOSE_Q[q], 1
+        m = _PAIR.match(buf, i)
+        if m:
+            return (LDQUO + LSQUO if m.group(1) == "\"'" else LSQUO + LDQUO), 2
+        if _DECADE.match(buf, i):
+            return RSQUO, 1
+        if _R8.match(buf, i):
+            return _CLOSE_Q[q], 1
+        return _OPEN_Q[q], 1
+    if prev in _SPACE:
+        m = _PAIR.match(buf, i)
+        if m:
+            return (LDQUO + LSQUO if m.group(1) == "\"'" else LSQUO + LDQUO), 2
+        if _DECADE.match(buf, i):
+            return RSQUO, 1
+        return _OPEN_Q[q], 1  # rule 6 `(\s)(quote)(?=\w)` or the final catch-all: opening
+    if _CLOSE_P.match(prev):
+        return _CLOSE_Q[q], 1
+    return _OPEN_Q[q], 1
+
+
+def smarten(text: str, prev: str | None = None, follow: str = "") -> str:
+    """Apply kramdown typography to one run of plain text.
+
+    ``prev``: the character just before ``text`` in the same kramdown text run (e.g. the
+    ``\\n`` of a soft break), else None. ``follow``: what comes after (for look-ahead).
+    """
+    if not _TRIGGER.search(text):
+        return text
+    buf = text + follow
+    out: list[str] = []
+    last = 0  # end of the previous replacement: characters before it are consumed
+    pos = 0
+    n = len(text)
+    while pos < n:
+        m = _TRIGGER.search(buf, pos, n)
+        if m is None:
+            break
+        i = m.start()
+        tok = m.group()
+        out.append(text[last:i])
+        if tok in ("'", '"'):
+            p = buf[i - 1] if i > last else (prev if i == 0 else None)
+            if p == "\\":
+                p = None
+            rep, used = _quote(buf, i, p)
+        else:
+            rep, used = _SYMS[tok], len(tok)
+        out.append(rep)
+        pos = last = i + used
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _follow(tok: Token | None) -> str:
+    """A short stand-in for what the next inline token looks like in the source."""
+    if tok is None:
+        return ""
+    t = tok.type
+    if t in ("softbreak", "hardbreak"):
+        return "\n"
+    if t in ("text", "text_special", "html_inline"):
+        return tok.content[:4]
+    if t in ("em_open", "strong_open", "s_open"):
+        return (tok.markup or "*") + "x"
+    if t == "code_inline":
+        return "`"
+    if t in ("link_open", "footnote_ref"):
+        return "["
+    if t == "image":
+        return "!"
+    return "x"
+
+
+def smarten_children(children: list[Token]) -> None:
+    """Typography over one inline token's children, in place (text tokens only)."""
+    prev_tok: Token | None = None
+    for idx, tok in enumerate(children):
+        if tok.type == "text" and tok.content:
+            prev = "\n" if prev_tok is not None and prev_tok.type == "softbreak" else None
+            nxt = children[idx + 1] if idx + 1 < len(children) else None
+            tok.content = smarten(tok.content, prev, _follow(nxt))
+        prev_tok = tok
+
+
+def typography_rule(state: StateCore) -> None:
+    for tok in state.tokens:
+        if tok.type == "inline" and tok.children:
+            smarten_children(tok.children)
+
+
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def smartify(text: str) -> str:
+    """Jekyll's ``smartify`` filter: typography on the text between tags, ``&`` escaped."""
+    parts = _TAG.split(text or "")
+    out: list[str] = []
+    for k, part in enumerate(parts):
+        if k % 2:
+            out.append(part)
+        else:
+            out.append(smarten(part).replace("&", "&amp;"))
+    return "".join(out)
