@@ -104,6 +104,15 @@ def test_reference_newyork_dst_day(runner: H.DiffRunner) -> None:
     assert posts["_posts/2024-03-11-utc-early.md"]["date"] == "2024-03-10T22:30:00-04:00"
 
 
+def test_reference_naive_yaml_timestamp_is_utc(runner: H.DiffRunner) -> None:
+    """Observed (not in spec §3.2): a YAML timestamp with seconds but no offset is read by
+    Psych as UTC, then converted; `2024-02-09 10:00` (no seconds) is a string → site zone."""
+    posts = _posts_by_path(_jk(runner, "tz-newyork"))
+    assert posts["_posts/2024-11-03-fall-back.md"]["date"] == "2024-11-02T21:30:00-04:00"
+    posts = _posts_by_path(_jk(runner, "dates-local-newyork"))
+    assert posts["_posts/2024-02-09-no-seconds.md"]["date"] == "2024-02-09T10:00:00-05:00"
+
+
 def test_reference_empty_published_hides(runner: H.DiffRunner) -> None:
     paths = set(_posts_by_path(_jk(runner, "publishing")))
     assert "_posts/2024-04-02-empty-published.md" not in paths
@@ -165,29 +174,36 @@ def test_page_urls(runner: H.DiffRunner, case: Case) -> None:
 # ---------------------------------------------------------------------------------------
 # Negative cases: Jekyll aborts; blogkit must too, naming the file (and line for dates).
 
+# (case, what blogkit's stderr must name, what Jekyll's error says — proves the fixture
+# fails for the intended reason)
 NEGATIVE = [
     pytest.param(Case("bad-date", "bad_date", dump=False),
-                 ["_posts/2024-01-02-bad-date.md:3"], id="bad-date"),
+                 ["_posts/2024-01-02-bad-date.md:3"], "Invalid date 'not a date'", id="bad-date"),
     pytest.param(Case("bad-placeholder", "bad_placeholder", dump=False),
-                 ["_config.yml"], id="bad-placeholder-config"),
+                 ["_config.yml"], "doesn't have nosuchplaceholder keys",
+                 id="bad-placeholder-config"),
     pytest.param(Case("bad-placeholder-post", "bad_placeholder_post", dump=False),
-                 ["_posts/2024-01-02-bad-permalink.md"], id="bad-placeholder-post"),
+                 ["_posts/2024-01-02-bad-permalink.md"], "doesn't have bogus keys",
+                 id="bad-placeholder-post"),
     pytest.param(Case("bad-exclude", "bad_exclude", dump=False),
-                 ["_config.yml"], id="bad-exclude"),
+                 ["_config.yml"], "'exclude' should be set as an array", id="bad-exclude"),
     pytest.param(Case("missing-config", "config_merge", dump=False,
                       configs=("_config.yml", "_config.missing.yml")),
-                 ["_config.missing.yml"], id="missing-config"),
+                 ["_config.missing.yml"], "could not be found", id="missing-config"),
 ]
 
 
-@pytest.mark.parametrize(("case", "names"), NEGATIVE)
-def test_reference_jekyll_rejects(runner: H.DiffRunner, case: Case, names: list[str]) -> None:
-    assert runner.jekyll(case).returncode != 0
+@pytest.mark.parametrize(("case", "names", "jekyll_says"), NEGATIVE)
+def test_reference_jekyll_rejects(runner: H.DiffRunner, case: Case, names: list[str],
+                                  jekyll_says: str) -> None:
+    jk = runner.jekyll(case)
+    assert jk.returncode != 0
+    assert jekyll_says in jk.stderr
 
 
-@pytest.mark.parametrize(("case", "names"), NEGATIVE)
+@pytest.mark.parametrize(("case", "names", "jekyll_says"), NEGATIVE)
 def test_blogkit_rejects_and_names_file(runner: H.DiffRunner, case: Case,
-                                        names: list[str]) -> None:
+                                        names: list[str], jekyll_says: str) -> None:
     assert runner.jekyll(case).returncode != 0
     bk = runner.blogkit(case)
     assert bk.returncode != 0, "blogkit built a site that Jekyll refuses"
