@@ -1,0 +1,201 @@
+"""Differential tests for the plugin outputs: jekyll-feed, jekyll-sitemap, jekyll-archives,
+jekyll-paginate (spec §7.3, §9).  blogkit is expected to fail these until plugins land.
+
+Feeds are parsed twice — with feedparser (what readers see) and with lxml (the raw Atom
+elements, so feedparser's normalisation cannot hide a difference).
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "jekyll"))
+import jekyll_harness as H  # noqa: E402
+
+feedparser = pytest.importorskip("feedparser")
+etree = pytest.importorskip("lxml.etree")
+
+pytestmark = [pytest.mark.jekyll, pytest.mark.plugins]
+
+Case = H.Case
+CASES = [
+    Case("plugins", "plugins", dump=False),
+    Case("plugins-doubleslash", "plugins", dump=False,
+         configs=("_config.yml", "_config.doubleslash.yml")),
+    Case("plugins-feedpath-archives-all", "plugins", dump=False,
+         configs=("_config.yml", "_config.feedpath.yml")),
+    Case("plugins-tokyo-process", "plugins", dump=False, tz="Asia/Tokyo"),
+]
+CASE_IDS = [c.name for c in CASES]
+FEED_PATH = {"plugins-feedpath-archives-all": "atom.xml"}
+ATOM = "{http://www.w3.org/2005/Atom}"
+SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+@pytest.fixture(scope="session")
+def plugin_runner(tmp_path_factory: pytest.TempPathFactory) -> H.DiffRunner:
+    return H.DiffRunner(tmp_path_factory.mktemp("jekyll-plugins-diff"))
+
+
+def _read(res: H.BuildResult, rel: str) -> bytes:
+    path = res.dest / rel
+    assert path.is_file(), f"{rel} was not written"
+    return path.read_bytes()
+
+
+def _feed_rel(case: Case) -> str:
+    return FEED_PATH.get(case.name, "feed.xml")
+
+
+# --- feedparser view -------------------------------------------------------------------
+
+def _fp_head(raw: bytes) -> dict[str, Any]:
+    f = feedparser.parse(raw).feed
+    return {"id": f.get("id"), "updated": f.get("updated"), "title": f.get("title"),
+            "links": sorted((l.get("rel"), l.get("href")) for l in f.get("links", []))}
+
+
+def _fp_entries(raw: bytes) -> list[dict[str, Any]]:
+    return [{"id": e.get("id"), "link": e.get("link"), "published": e.get("published"),
+             "updated": e.get("updated"), "title": e.get("title"),
+             "terms": [t.get("term") for t in e.get("tags", [])],
+             "summary": e.get("summary")}
+            for e in feedparser.parse(raw).entries]
+
+
+# --- lxml view -------------------------------------------------------------------------
+
+def _text(el: Any, tag: str) -> str | None:
+    found = el.find(ATOM + tag)
+    return None if found is None else found.text
+
+
+def _lx_head(raw: bytes) -> dict[str, Any]:
+    root = etree.fromstring(raw)
+    return {"id": _text(root, "id"), "updated": _text(root, "updated"),
+            "title": _text(root, "title"),
+            "links": sorted((l.get("rel"), l.get("href")) for l in root.findall(ATOM + "link"))}
+
+
+def _lx_entries(raw: bytes) -> list[dict[str, Any]]:
+    out = []
+    for e in etree.fromstring(raw).findall(ATOM + "entry"):
+        alt = [l.get("href") for l in e.findall(ATOM + "link") if l.get("rel") == "alternate"]
+        out.append({"id": _text(e, "id"), "link": alt, "published": _text(e, "published"),
+                    "updated": _text(e, "updated"), "title": _text(e, "title"),
+                    "terms": [c.get("term") for c in e.findall(ATOM + "category")]})
+    return out
+
+
+def _sitemap(raw: bytes) -> list[tuple[str | None, str | None]]:
+    """(loc, lastmod) pairs as a sorted multiset: page order is not part of the contract,
+    duplicates (archive collisions, §9.3) are."""
+    root = etree.fromstring(raw)
+    return sorted(((u.findtext(SM + "loc"), u.findtext(SM + "lastmod"))
+                   for u in root.findall(SM + "url")), key=lambda p: (p[0] or "", p[1] or ""))
+
+
+def _first_diff(want: list[Any], got: list[Any]) -> str:
+    if len(want) != len(got):
+        return f"count: jekyll={len(want)} blogkit={len(got)}"
+    for i, (w, g) in enumerate(zip(want, got)):
+        if w != g:
+            return f"entry {i}: jekyll={w!r}\n         blogkit={g!r}"
+    return "equal"
+
+
+# ---------------------------------------------------------------------------------------
+# Jekyll side on its own.
+
+@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
+def test_reference_plugins_build(plugin_runner: H.DiffRunner, case: Case) -> None:
+    jk = plugin_runner.jekyll(case)
+    assert jk.returncode == 0, jk.describe()
+    for rel in (_feed_rel(case), "sitemap.xml", "robots.txt", "page2/index.html"):
+        assert rel in jk.files
+
+
+def test_reference_double_slash(plugin_runner: H.DiffRunner) -> None:
+    jk = plugin_runner.jekyll(CASES[1])
+    robots = _read(jk, "robots.txt").decode()
+    assert "https://example.net//sub/sitemap.xml" in robots
+    assert all(loc.startswith("https://example.net//sub/")
+               for loc, _ in _sitemap(_read(jk, "sitemap.xml")))
+
+
+def test_reference_feed_nfkc_and_limit(plugin_runner: H.DiffRunner) -> None:
+    jk = plugin_runner.jekyll(CASES[0])
+    entries = _lx_entries(_read(jk, "feed.xml"))
+    assert len(entries) == 10  # default posts_limit; the future post is not built
+    links = [e["link"][0] for e in entries]
+    assert "https://example.com/ai%E3%83%8B%E3%83%A5%E3%83%BC%E3%82%B9/2025/01/10/fullwidth.html" \
+        not in links  # too old for the 10 newest — covered by the sitemap instead
+    locs = [loc for loc, _ in _sitemap(_read(jk, "sitemap.xml"))]
+    assert "https://example.com/ai%E3%83%8B%E3%83%A5%E3%83%BC%E3%82%B9/2025/01/10/fullwidth.html" \
+        in locs
+    assert "ａｉニュース/2025/01/10/fullwidth.html" in jk.files
+
+
+# ---------------------------------------------------------------------------------------
+# Differential comparisons.
+
+@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
+def test_plugin_output_paths(plugin_runner: H.DiffRunner, case: Case) -> None:
+    jk, bk = plugin_runner.pair(case)
+    assert bk.files == jk.files, H.first_set_difference("jekyll", jk.files, "blogkit", bk.files)
+
+
+@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
+@pytest.mark.parametrize("parser", ["feedparser", "lxml"])
+def test_feed_head(plugin_runner: H.DiffRunner, case: Case, parser: str) -> None:
+    jk, bk = plugin_runner.pair(case)
+    head = _fp_head if parser == "feedparser" else _lx_head
+    rel = _feed_rel(case)
+    assert head(_read(bk, rel)) == head(_read(jk, rel))
+
+
+@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
+@pytest.mark.parametrize("parser", ["feedparser", "lxml"])
+@pytest.mark.parametrize("field", ["count", "id", "link", "published", "updated", "title",
+                                   "terms"])
+def test_feed_entries(plugin_runner: H.DiffRunner, case: Case, parser: str, field: str) -> None:
+    jk, bk = plugin_runner.pair(case)
+    entries = _fp_entries if parser == "feedparser" else _lx_entries
+    rel = _feed_rel(case)
+    want, got = entries(_read(jk, rel)), entries(_read(bk, rel))
+    if field == "count":
+        assert len(got) == len(want)
+        return
+    w, g = [e[field] for e in want], [e[field] for e in got]
+    assert g == w, _first_diff(w, g)
+
+
+@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
+def test_feed_summaries(plugin_runner: H.DiffRunner, case: Case) -> None:
+    jk, bk = plugin_runner.pair(case)
+    rel = _feed_rel(case)
+    w = [H.excerpt_text(e["summary"]) for e in _fp_entries(_read(jk, rel))]
+    g = [H.excerpt_text(e["summary"]) for e in _fp_entries(_read(bk, rel))]
+    assert g == w, _first_diff(w, g)
+
+
+@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
+@pytest.mark.parametrize("part", ["loc", "lastmod"])
+def test_sitemap(plugin_runner: H.DiffRunner, case: Case, part: str) -> None:
+    jk, bk = plugin_runner.pair(case)
+    want, got = _sitemap(_read(jk, "sitemap.xml")), _sitemap(_read(bk, "sitemap.xml"))
+    if part == "loc":
+        w, g = [loc for loc, _ in want], sorted(loc for loc, _ in got)
+        assert g == w, H.first_set_difference("jekyll", set(w), "blogkit", set(g)) \
+            + f"\ncounts: jekyll={len(w)} blogkit={len(g)}"
+    else:
+        assert got == want, _first_diff(want, got)
+
+
+@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
+def test_robots(plugin_runner: H.DiffRunner, case: Case) -> None:
+    jk, bk = plugin_runner.pair(case)
+    assert _read(bk, "robots.txt").decode().strip() == _read(jk, "robots.txt").decode().strip()
