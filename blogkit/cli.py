@@ -145,3 +145,21 @@ def serve(source: Path, destination: Path | None, config_files: str | None, draf
         serve_forever(config, host, port)
     except BlogkitError as exc:
         fail(exc)
+
+
+def _register_command_modules() -> None:
+    """Commands that live with their feature (editor commands, the preview server)."""
+    import importlib
+
+    for name in ("blogkit.editor.commands", "blogkit.server.commands"):
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        for command in getattr(module, "COMMANDS", []):
+            main.add_command(command)
+
+
+_register_command_modules()

@@ -39,6 +39,18 @@ class Output:
 
 
 @dataclass
+class BuildCache:
+    """State kept between builds in one process (the preview server keeps one for its lifetime).
+
+    Holds what can be reused when only some sources changed: rendered Markdown keyed by a hash
+    of the source and the config, and the output bytes already known to be on disk.
+    """
+
+    markdown: dict[str, Any] = field(default_factory=dict)
+    written: dict[str, bytes] = field(default_factory=dict)
+
+
+@dataclass
 class BuildReport:
     posts: int = 0
     pages: int = 0
@@ -201,7 +213,7 @@ def write_site(config: SiteConfig, outputs: Iterable[Output], progress: Progress
 
 
 def build(config: SiteConfig, progress: Progress = null_progress,
-          log: ProblemLog | None = None) -> BuildReport:
+          log: ProblemLog | None = None, cache: BuildCache | None = None) -> BuildReport:
     """Build the whole site. Raises BuildFailed (with every problem) and writes nothing on error."""
     from .render.site import render_site  # late import: rendering pulls in Markdown and Jinja
 
