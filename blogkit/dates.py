@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 __all__ = [
     "site_zone", "parse_date", "filename_date", "xmlschema", "rfc822",
-    "date_to_string", "date_to_long_string", "ruby_strftime",
+    "date_to_string", "date_to_long_string", "ruby_strftime", "ruby_time_parse",
 ]
 
 _ACCEPTED = (
@@ -90,7 +90,7 @@ def _offset(text: str | None) -> tzinfo | None:
     return timezone(sign * timedelta(hours=hours, minutes=minutes))
 
 
-def _parse_text(text: str, zone: tzinfo) -> datetime:
+def _parse_text(text: str, zone: tzinfo, convert: bool = True) -> datetime:
     s = text.strip()
     match = _ISO.match(s)
     if match:
@@ -114,7 +114,15 @@ def _parse_text(text: str, zone: tzinfo) -> datetime:
     fixed = _offset(match["off"])
     if fixed is None:
         return _localize(naive, zone)
-    return naive.replace(tzinfo=fixed).astimezone(zone)
+    aware = naive.replace(tzinfo=fixed)
+    return aware.astimezone(zone) if convert else aware
+
+
+def ruby_time_parse(text: str, zone: tzinfo) -> datetime:
+    """Ruby ``Time.parse``: like ``parse_date`` on a string, but an explicit offset is
+    kept instead of converted (Liquid's ``date`` filter prints ``+0900`` for
+    ``"2024-03-01 09:05:00 +0900"`` even on a UTC site — verified with jekyll build)."""
+    return _parse_text(text, zone, convert=False)
 
 
 def parse_date(value: object, zone: tzinfo) -> datetime:
