@@ -48,7 +48,10 @@ def config_from_flags(source: Path, destination: Path | None, config_files: str 
     overrides: dict[str, Any] = {"show_drafts": True if drafts else None, "future": True if future else None,
                                  "unpublished": True if unpublished else None, "limit_posts": limit_posts,
                                  "baseurl": baseurl, **(extra or {})}
-    return load_config(source, files, overrides, destination)
+    config, problems = load_config(source, files, overrides, destination)
+    if any(p.is_error for p in problems):
+        raise BuildFailed(problems)  # Jekyll aborts on these too (spec §13)
+    return config, problems
 
 
 def print_problems(problems: list[Problem], quiet: bool = False) -> None:

@@ -100,7 +100,8 @@ def read_context(config: SiteConfig, zone: tzinfo) -> ReadContext:
         excerpt_separator="" if sep is None else str(sep),
         defaults=tuple(config.get("defaults") or ()),
         cjk_per_minute=float(rates.get("cjk_chars_per_minute", 500)),
-        words_per_minute=float(rates.get("words_per_minute", 200)))
+        words_per_minute=float(rates.get("words_per_minute", 200)),
+        now=site_time(config, zone), config_name=_config_name(config))
 
 
 def discover_sources(config: SiteConfig) -> list[SourceFile]:

@@ -140,14 +140,26 @@ FIELD_PARAMS = [pytest.param(c, f, id=f"{c.name}-{f}") for c in CASES
                 for f in (*H.POST_FIELDS, "excerpt")]
 
 
+# Deliberate, documented differences (README "Known differences"): Jekyll 4.3.1 lists a numeric
+# category twice, as the number and as its string (`categories: [2024]` -> [2024, "2024"]);
+# blogkit keeps the string once. URLs and output paths are the same.
+KNOWN_FIELD_DIFFERENCES = {("categories", "_posts/2024-01-07-number-list.md", "categories")}
+
+
+def _jekyll_keys_known(case: Case, kind: str, keys: list[Any]) -> list[Any]:
+    if case.name == "categories" and kind == "categories":
+        return list(dict.fromkeys(str(k) for k in keys))
+    return keys
+
+
 @pytest.mark.parametrize(("case", "field"), FIELD_PARAMS)
 def test_post_field(runner: H.DiffRunner, case: Case, field: str) -> None:
     jk, bk = runner.pair(case)
     ours = _posts_by_path(bk.data)
     diffs = []
     for key, post in _posts_by_path(jk.data).items():
-        if key not in ours:
-            continue  # reported by test_post_list
+        if key not in ours or (case.name, key, field) in KNOWN_FIELD_DIFFERENCES:
+            continue  # missing posts are reported by test_post_list
         want, got = post.get(field), ours[key].get(field)
         if field == "excerpt":
             want, got = H.excerpt_text(want), H.excerpt_text(got)
@@ -160,7 +172,7 @@ def test_post_field(runner: H.DiffRunner, case: Case, field: str) -> None:
 @pytest.mark.parametrize("kind", ["categories", "tags"])
 def test_taxonomy_key_order(runner: H.DiffRunner, case: Case, kind: str) -> None:
     jk, bk = runner.pair(case)
-    assert bk.data[kind] == jk.data[kind]
+    assert bk.data[kind] == _jekyll_keys_known(case, kind, jk.data[kind])
 
 
 @pytest.mark.parametrize("case", CASES, ids=CASE_IDS)

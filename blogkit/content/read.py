@@ -35,6 +35,8 @@ class ReadContext:
     defaults: Sequence[Mapping[str, Any]]
     cjk_per_minute: float = 500.0
     words_per_minute: float = 200.0
+    now: datetime | None = None     # site.time: a front-matter date equal to it yields to the file name
+    config_name: str = "_config.yml"  # where the site permalink comes from, for messages
 
     @property
     def post_template(self) -> str:
@@ -91,17 +93,30 @@ def _dedupe(items: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
 
-def categories_of(data: Mapping[str, Any], dir_categories: Sequence[str]) -> tuple[str, ...]:
-    """Spec §6.1: directories, then `categories` (a string splits), then singular `category`."""
-    cats = list(dir_categories) + _strings(data.get("categories"), split=True)
+def categories_of(data: Mapping[str, Any], dir_categories: Sequence[str],
+                  default_categories: Any = None) -> tuple[str, ...]:
+    """Spec §6.1: directories, then `categories` (a string splits), then singular `category`.
+
+    Categories set by front-matter defaults are merged with the file's own, defaults first
+    (Jekyll's Document#merge_categories! unions them instead of replacing).
+    """
+    cats = list(dir_categories) + _strings(default_categories, split=True)
+    cats += _strings(data.get("categories"), split=True)
     cats += _strings(data.get("category"), split=False)
     return _dedupe(cats)
 
 
-def tags_of(data: Mapping[str, Any]) -> tuple[str, ...]:
-    if "tag" in data and data.get("tag") is not None:
-        return tuple(_strings(data.get("tag"), split=False))
-    return tuple(_strings(data.get("tags"), split=True))
+def tags_of(data: Mapping[str, Any]) -> tuple[Any, ...]:
+    """`tag:` wins over `tags:`; a `tags:` string splits on whitespace; list items keep their
+    YAML type (Jekyll keeps `tags: [2024]` a number)."""
+    value = data.get("tag") if data.get("tag") is not None else data.get("tags")
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(value.split()) if data.get("tag") is None else (value,)
+    if isinstance(value, (list, tuple)):
+        return tuple(v for v in value if v is not None)
+    return (value,)
 
 
 def titleize_slug(slug: str) -> str:
@@ -165,41 +180,61 @@ def read_document(src: SourceFile, ctx: ReadContext, text: str | None = None) ->
                            "remove the NUL character (the file may be binary or corrupted)", code="encoding")
     parsed = parse_front_matter(text, src.rel_path)
     doc_type = {"post": "posts", "draft": "drafts", "page": "pages"}[src.kind]
-    data = apply_defaults(ctx.defaults, src.rel_path, doc_type)
-    data.update(parsed.meta)
+    defaults = apply_defaults(ctx.defaults, src.rel_path, doc_type)
+    data = {**defaults, **parsed.meta}
     if src.kind == "page":
         return _page(src, ctx, data, parsed.body, parsed.body_line, parsed.key_lines)
-    return _post(src, ctx, data, parsed.body, parsed.body_line, parsed.key_lines)
+    default_cats = defaults.get("categories") if "categories" in parsed.meta else None
+    return _post(src, ctx, data, parsed.body, parsed.body_line, parsed.key_lines, default_cats)
+
+
+# A YAML 1.1 timestamp with a time but no offset: Psych (Jekyll's YAML) reads it as UTC, while
+# plain text such as `2024-02-09 10:00` (no seconds) is parsed later in the site's zone.
+YAML_NAIVE_TIMESTAMP = re.compile(
+    r"^\d{4}-\d{1,2}-\d{1,2}(?:[Tt]|[ \t]+)\d{1,2}:\d{2}:\d{2}(?:\.\d*)?$")
+
+
+def _yaml_date_value(value: Any) -> Any:
+    if isinstance(value, str) and YAML_NAIVE_TIMESTAMP.match(value.strip()):
+        return value.strip() + " +0000"
+    return value
 
 
 def _post(src: SourceFile, ctx: ReadContext, data: dict[str, Any], body: str, body_line: int,
-          key_lines: Mapping[str, int]) -> Document:
+          key_lines: Mapping[str, int], default_categories: Any = None) -> Document:
     where = Location(src.rel_path, key_lines.get("date"))
+    date = None
     if data.get("date") is not None:
         try:
-            date = parse_date(data["date"], ctx.zone)
+            date = parse_date(_yaml_date_value(data["date"]), ctx.zone)
         except ValueError as exc:
             raise BlogkitError(f"invalid date {str(data['date'])!r}: {exc}", where,
                                "use a date like 2025-09-29 04:37:36 +0900 or 2025-09-29", code="bad-date") from None
-    elif src.name_date:
+        if ctx.now is not None and src.name_date and int(date.timestamp()) == int(ctx.now.timestamp()):
+            date = None  # Jekyll quirk: a date equal to site.time is taken for "unset" (Document#modify_date)
+    if date is None and src.name_date:
         try:
             date = filename_date(src.name_date, ctx.zone)
         except ValueError as exc:
             raise BlogkitError(f"invalid date in the file name: {exc}", Location(src.rel_path),
                                "name posts YYYY-MM-DD-slug.md", code="bad-date") from None
-    else:  # a draft with no date anywhere: Jekyll uses the file's mtime
+    elif date is None:  # a draft with no date anywhere: Jekyll uses the file's mtime
         date = datetime.fromtimestamp(os.path.getmtime(src.path), ctx.zone)
     slug = _to_s(data["slug"]) if data.get("slug") is not None else src.name_slug
-    title = _to_s(data["title"]) if data.get("title") is not None else titleize_slug(slug)
-    categories = categories_of(data, src.dir_categories)
+    # The derived title comes from the file name even when front matter sets `slug:`.
+    title = _to_s(data["title"]) if data.get("title") is not None else titleize_slug(src.name_slug)
+    categories = categories_of(data, src.dir_categories, default_categories)
     output_ext, is_md = output_ext_for(src.ext, ctx.markdown_exts)
     basename = os.path.splitext(src.path.name)[0]
     under = src.rel_path.split("/_posts/", 1)[-1].split("/_drafts/", 1)[-1]
     values = post_url_values(date, slug, categories, basename, output_ext, os.path.splitext(under)[0])
     own = data.get("permalink")
-    template = str(own) if own not in (None, "") else ctx.post_template
-    url = _expand(template, values, src.rel_path, key_lines.get("permalink"))
-    dest = _dest(url, output_ext, src.rel_path, key_lines.get("permalink"))
+    if own not in (None, ""):
+        url = _expand(str(own), values, src.rel_path, key_lines.get("permalink"))
+    else:
+        url = _expand(ctx.post_template, values, ctx.config_name, None)
+    # Documents put index.html under a trailing slash whatever their extension (pages use theirs).
+    dest = _dest(url, ".html" if url.endswith("/") else output_ext, src.rel_path, key_lines.get("permalink"))
     excerpt_source, excerpt_verbatim = _excerpt(data, body, ctx.excerpt_separator)
     rt = _positive_number(data.get("reading_time"))
     if rt is None:
@@ -207,15 +242,11 @@ def _post(src: SourceFile, ctx: ReadContext, data: dict[str, Any], body: str, bo
     layout = data.get("layout")
     return Document(
         kind=src.kind, rel_path=src.rel_path, path=src.path, url=url, dest=dest, data=data,
-        body=body, body_line=_body_line(body_line), output_ext=output_ext, is_markdown=is_md,
+        body=body, body_line=body_line, output_ext=output_ext, is_markdown=is_md,
         date=date, slug=slug, title=title, categories=categories, tags=tags_of(data),
         excerpt_source=excerpt_source, excerpt_verbatim=excerpt_verbatim, reading_time=rt,
         layout=None if layout in (None, "none", "null", False) else str(layout),
         doc_id=document_id(url, slug), key_lines=dict(key_lines))
-
-
-def _body_line(line: int) -> int:
-    return line
 
 
 def _page(src: SourceFile, ctx: ReadContext, data: dict[str, Any], body: str, body_line: int,
