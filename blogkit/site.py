@@ -10,6 +10,7 @@ Only ``content.discover`` and ``output`` touch the disk (apart from reading each
 """
 from __future__ import annotations
 
+import os
 import time as _time
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
@@ -22,6 +23,7 @@ from .content.model import Document, SiteModel, StaticFile
 from .content.read import ReadContext, post_sort_key, read_document
 from .dates import parse_date, site_zone
 from .errors import BlogkitError, BuildFailed, Location, Problem, ProblemLog
+from .cache import Cache
 from .output import OutputWriter, WriteStats, check_destination
 from .progress import Progress, null_progress
 from .urls import escape_path
@@ -213,6 +215,13 @@ def write_site(config: SiteConfig, outputs: Iterable[Output], progress: Progress
         raise
 
 
+def cache_path(config: SiteConfig) -> Path | None:
+    """`.blogkit-cache/` in the site directory (like Jekyll's .jekyll-cache); BLOGKIT_CACHE=0 disables."""
+    if os.environ.get("BLOGKIT_CACHE", "1") in ("0", "off", "false"):
+        return None
+    return config.source / ".blogkit-cache" / "cache.sqlite"
+
+
 def build(config: SiteConfig, progress: Progress = null_progress,
           log: ProblemLog | None = None, cache: BuildCache | None = None) -> BuildReport:
     """Build the whole site. Raises BuildFailed (with every problem) and writes nothing on error."""
@@ -222,7 +231,12 @@ def build(config: SiteConfig, progress: Progress = null_progress,
     log = log if log is not None else ProblemLog()
     check_destination(config.source, config.content_dir, config.destination)
     model = read_site(config, log, progress)
-    outputs = render_site(config, model, log, progress)
+    store = Cache(cache_path(config))
+    try:
+        outputs = render_site(config, model, log, progress, store=store,
+                              memo=cache.markdown if cache is not None else None)
+    finally:
+        store.close()
     outputs = find_conflicts(outputs, log)
     if log.errors:
         raise BuildFailed(log.problems)

@@ -35,7 +35,11 @@ class _JekyllYAMLHandler(frontmatter.YAMLHandler):  # type: ignore[misc]
         return fm, text[match.end():]
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser when PyYAML has it (the wheels do): front matter is read for every post.
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[misc,valid-type]
     """SafeLoader without the timestamp resolver (see module docstring)."""
 
 

@@ -6,6 +6,7 @@ layout chain. Problems are logged with their location; the page is skipped, the 
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable
@@ -13,7 +14,9 @@ from typing import Any, Callable
 from ..config import SiteConfig
 from ..content.model import Document, SiteModel
 from ..errors import BlogkitError, Location, ProblemLog
+from ..cache import Cache, markdown_key
 from ..markdown import Markdown, Rendered, make_markdown, smartify
+from ..parallel import render_all
 from ..progress import Progress, null_progress
 from ..site import Output, zone_of
 from .env import Renderer, make_env
@@ -52,34 +55,70 @@ class RenderContext:
 Generator = Callable[[RenderContext], list[Output]]
 
 
-def convert(doc: Document, md: Markdown) -> tuple[Rendered | None, str | None]:
-    """Markdown for the body and the excerpt; HTML sources pass through unchanged."""
-    body = md.render(doc.body) if doc.is_markdown else None
-    if doc.excerpt_verbatim is not None:
-        excerpt: str | None = doc.excerpt_verbatim
-    elif doc.excerpt_source is not None:
-        excerpt = md.render(doc.excerpt_source).html if doc.is_markdown else doc.excerpt_source
-    else:
-        excerpt = None
-    return body, excerpt
+def _markdown_texts(docs: list[Document]) -> list[str]:
+    """Every Markdown text the site needs: bodies, then excerpts (duplicates rendered once)."""
+    texts: list[str] = []
+    for doc in docs:
+        if doc.is_markdown:
+            texts.append(doc.body)
+            if doc.excerpt_verbatim is None and doc.excerpt_source is not None:
+                texts.append(doc.excerpt_source)
+    return list(dict.fromkeys(texts))
+
+
+def render_markdown(docs: list[Document], md: Markdown, options: dict[str, Any] | None,
+                    store: Cache | None, memo: dict[str, Any] | None, log: ProblemLog,
+                    progress: Progress) -> dict[str, Rendered]:
+    """Markdown for every document, from the in-process memo, the disk cache, or the workers."""
+    texts = _markdown_texts(docs)
+    fingerprint = json.dumps(options or {}, sort_keys=True, default=str)
+    keys = {text: markdown_key(fingerprint, text) for text in texts}
+    found: dict[str, Any] = {}
+    if memo is not None:
+        found.update({k: memo[k] for k in keys.values() if k in memo})
+    missing_keys = [k for k in keys.values() if k not in found]
+    if store is not None and missing_keys:
+        found.update(store.get_many(missing_keys))
+    todo = [t for t in texts if keys[t] not in found]
+    task = progress.task("markdown", len(todo))
+    fresh: dict[str, Rendered] = {}
+    for text, result in zip(todo, render_all(todo, md, options)):
+        task.advance()
+        if isinstance(result, BaseException):
+            owner = next((d for d in docs if d.body == text or d.excerpt_source == text), None)
+            where = Location(owner.rel_path, owner.body_line) if owner else None
+            log.error(f"Markdown rendering failed: {type(result).__name__}: {result}", where,
+                      "simplify the Markdown near that line and report the bug", code="markdown")
+            continue
+        fresh[keys[text]] = result
+    if store is not None:
+        store.put_many(fresh)
+    found.update(fresh)
+    if memo is not None:
+        memo.clear()
+        memo.update({k: found[k] for k in keys.values() if k in found})
+    return {text: found[keys[text]] for text in texts if keys[text] in found}
 
 
 def render_site(config: SiteConfig, model: SiteModel, log: ProblemLog,
-                progress: Progress = null_progress, generators: list[Generator] | None = None) -> list[Output]:
-    md = make_markdown(config.get("kramdown") if isinstance(config.get("kramdown"), dict) else None)
+                progress: Progress = null_progress, generators: list[Generator] | None = None,
+                store: Cache | None = None, memo: dict[str, Any] | None = None) -> list[Output]:
+    options = config.get("kramdown") if isinstance(config.get("kramdown"), dict) else None
+    md = make_markdown(options)
     zone = zone_of(config)
     renderer = make_env(config, lambda text: md.render(str(text)).html, smartify, zone)
     docs = [*model.posts, *model.pages]
-    task = progress.task("markdown", len(docs))
+    html_of = render_markdown(docs, md, options, store, memo, log, progress)
     views: dict[str, dict[str, Any]] = {}
     for doc in docs:
-        task.advance()
-        try:
-            rendered, excerpt = convert(doc, md)
-        except Exception as exc:  # noqa: BLE001 - a Markdown crash is this file's problem, not the build's
-            log.error(f"Markdown rendering failed: {type(exc).__name__}: {exc}", Location(doc.rel_path, doc.body_line),
-                      "simplify the Markdown near that line and report the bug", code="markdown")
-            rendered, excerpt = None, None
+        rendered = html_of.get(doc.body) if doc.is_markdown else None
+        if doc.excerpt_verbatim is not None:
+            excerpt: str | None = doc.excerpt_verbatim
+        elif doc.excerpt_source is not None:
+            ex = html_of.get(doc.excerpt_source) if doc.is_markdown else None
+            excerpt = ex.html if ex is not None else doc.excerpt_source
+        else:
+            excerpt = None
         html = rendered.html if rendered is not None else doc.body
         views[doc.rel_path] = doc_view(doc, html, excerpt, rendered.headings if rendered else ())
     post_views = [views[p.rel_path] for p in model.posts]

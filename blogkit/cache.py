@@ -1,0 +1,100 @@
+"""The on-disk build cache: rendered Markdown and the last build's fingerprint.
+
+One SQLite file (``.blogkit-cache/cache.sqlite`` in the site directory; stdlib, crash-safe by
+its journal). Every key includes blogkit's version and a hash of the Markdown package's own
+source, so upgrading blogkit or editing the renderer never serves stale HTML. A value that
+fails to unpickle, or a database that fails its integrity check, is dropped and rebuilt —
+never trusted.
+"""
+from __future__ import annotations
+
+import hashlib
+import pickle
+import sqlite3
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from . import __version__
+
+SCHEMA = "CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value BLOB NOT NULL)"
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """blogkit's version plus a hash of the Markdown stage's source files."""
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted((Path(__file__).parent / "markdown").glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def markdown_key(options_fingerprint: str, text: str) -> str:
+    return hashlib.sha256(f"{code_version()}\0{options_fingerprint}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class Cache:
+    """A tiny key -> pickled value store. ``Cache(None)`` is a no-op cache (tests, read-only sites)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.db: sqlite3.Connection | None = None
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = self._open(path)
+        except (OSError, sqlite3.Error):
+            self.db = None  # an unusable cache only costs speed
+
+    @staticmethod
+    def _open(path: Path) -> sqlite3.Connection:
+        try:
+            db = sqlite3.connect(path, timeout=5)
+            ok = db.execute("PRAGMA quick_check").fetchone()
+            if not ok or ok[0] != "ok":
+                raise sqlite3.DatabaseError("integrity check failed")
+        except sqlite3.DatabaseError:
+            path.unlink(missing_ok=True)  # corrupted or truncated: start again
+            db = sqlite3.connect(path, timeout=5)
+        db.execute(SCHEMA)
+        return db
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
+        if self.db is None:
+            return {}
+        wanted = list(dict.fromkeys(keys))
+        out: dict[str, Any] = {}
+        try:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start:start + 500]
+                rows = self.db.execute(f"SELECT key, value FROM kv WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+                for key, blob in rows:
+                    try:
+                        out[key] = pickle.loads(blob)  # noqa: S301 - our own cache file
+                    except Exception:  # noqa: BLE001 - a damaged entry is a miss
+                        continue
+        except sqlite3.Error:
+            return {}
+        return out
+
+    def get(self, key: str) -> Any:
+        return self.get_many([key]).get(key)
+
+    def put_many(self, items: dict[str, Any]) -> None:
+        if self.db is None or not items:
+            return
+        try:
+            with self.db:
+                self.db.executemany("INSERT OR REPLACE INTO kv VALUES (?, ?)",
+                                    [(k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in items.items()])
+        except sqlite3.Error:
+            pass
+
+    def put(self, key: str, value: Any) -> None:
+        self.put_many({key: value})
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
