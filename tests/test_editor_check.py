@@ -9,7 +9,7 @@ import pytest
 
 from blogkit.config import load_config
 from blogkit.editor.check import run_check
-from editor_helpers import SEEDS, SITE_YML, post, run, write
+from test_editor_helpers import SEEDS, SITE_YML, post, run, write
 
 REPEATED = "## 見出し\n\nこの段落はセクションごと二回貼り付けられた長い文章で、三十文字を超えています。\n\n"
 PARA = "この段落だけが二回繰り返されているが、見出しは付いていない長めの段落です。\n\n"

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from editor_helpers import SEEDS, SITE_YML, post, run, write
+from test_editor_helpers import SEEDS, SITE_YML, post, run, write
 
 
 def site(root: Path) -> Path:

@@ -10,7 +10,7 @@ from blogkit.config import load_config
 from blogkit.content.frontmatter import parse_front_matter
 from blogkit.editor.new import make_slug
 from blogkit.urls import url_to_relpath
-from editor_helpers import SITE_YML, post, run, write
+from test_editor_helpers import SITE_YML, post, run, write
 
 
 def site(root: Path, extra: str = "") -> Path:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ...config import SiteConfig
 from ...content.discover import POST_NAME_RE
@@ -18,7 +18,7 @@ from ...content.read import read_document
 from ...errors import BlogkitError, Location, Problem, Severity
 from ...site import _static_dir_files, discover_sources, read_context, site_time, zone_of
 from ...urls import escape_path
-from pathlib import PurePosixPath
+
 
 
 @dataclass(frozen=True)
