@@ -76,7 +76,7 @@ KNOWN_KEYS = set(DEFAULTS) | set(BLOGKIT_DEFAULTS) | {
     "safe", "incremental", "profile", "quiet", "verbose", "liquid", "sass", "webrick",
     "port", "host", "livereload", "data_dir", "layouts_dir", "includes_dir", "plugins_dir",
     "show_dir_listing", "detach", "whitelist", "gems", "image", "date_format", "locale",
-    "search", "related_posts", "tag_page_title", "nav", "new_post", "check",
+    "search", "related_posts", "tag_page_title", "nav", "new_post", "check", "categories_allowed",
 }
 
 # Feature switches. A Jekyll site gets a feature only when its plugin is listed (or the feature is
