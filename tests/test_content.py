@@ -1,0 +1,105 @@
+"""Front matter, discovery and reading (the stages before rendering)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from blogkit.content.discover import discover
+from blogkit.content.frontmatter import parse_front_matter
+from blogkit.content.read import categories_of, compute_reading_time, tags_of, titleize_slug
+from blogkit.errors import BlogkitError
+
+from conftest import SHARED
+
+
+def test_dates_stay_text_so_offsets_survive() -> None:
+    parsed = parse_front_matter("---\ndate: 2025-09-29 04:37:36 +0000\ntitle: x\n---\n\nbody\n", "p.md")
+    assert parsed.meta["date"] == "2025-09-29 04:37:36 +0000"
+    assert parsed.body == "body\n"          # Jekyll's regex eats blank lines after the closing ---
+    assert parsed.body_line == 6
+    assert parsed.key_lines == {"date": 2, "title": 3}
+
+
+def test_bad_yaml_reports_the_file_line() -> None:
+    with pytest.raises(BlogkitError) as info:
+        parse_front_matter("---\ntitle: ok\nlayout: post\ntags: [a, b\n---\nbody", "_posts/x.md")
+    assert str(info.value).startswith("_posts/x.md:")
+    assert info.value.where is not None and info.value.where.line in (4, 5)
+    assert info.value.code == "bad-yaml"
+
+
+def test_unclosed_front_matter_is_an_error() -> None:
+    with pytest.raises(BlogkitError, match="never closed"):
+        parse_front_matter("---\ntitle: x\nbody without end\n", "a.md")
+
+
+def test_bom_and_no_front_matter() -> None:
+    assert parse_front_matter("\ufeff---\ntitle: B\n---\nx", "a.md").meta == {"title": "B"}
+    plain = parse_front_matter("just text\n", "a.md")
+    assert not plain.has_front_matter and plain.body == "just text\n"
+
+
+@pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason="../shared/seeds is not beside the repository")
+def test_seed_front_matter_reads() -> None:
+    for seed in sorted((SHARED / "seeds").glob("*.txt")):
+        parsed = parse_front_matter(seed.read_text(encoding="utf-8"), seed.name)
+        assert set(parsed.meta) >= {"layout", "title", "date", "categories", "tags", "author", "excerpt"}
+        assert isinstance(parsed.meta["date"], str) and parsed.meta["date"].endswith("+0000")
+
+
+def test_entry_filter_and_post_discovery(make_site) -> None:
+    site = make_site({
+        "_posts/2024-01-01-a.md": "---\n---\nA", "_posts/2024-01-02-backup.md~": "x",
+        "_posts/sub/2024-3-7-deep.md": "x", "_posts/README": "x", "_posts/2024-10-01-noext": "x",
+        "guides/advanced/_posts/2024-04-05-deeper.md": "x",
+        ".hidden": "x", "_private/x.html": "x", "#tmp": "x", "notes.txt~": "x", "dot.": "x",
+        ".htaccess": "x", "keep.md": "---\n---\npage", "img.png": b"\x89PNG", "node_modules/m.js": "x",
+        "drafts-here/_drafts/idea.md": "x", "secret/s.md": "---\n---\n",
+    })
+    found = {s.rel_path: s for s in discover(site, ["node_modules", "secret/"], [".htaccess"])}
+    assert set(found) == {"_posts/2024-01-01-a.md", "_posts/sub/2024-3-7-deep.md",
+                          "guides/advanced/_posts/2024-04-05-deeper.md", ".htaccess", "keep.md", "img.png"}
+    assert found["keep.md"].kind == "page" and found["img.png"].kind == "static"
+    assert found["guides/advanced/_posts/2024-04-05-deeper.md"].dir_categories == ("guides", "advanced")
+    assert found["_posts/sub/2024-3-7-deep.md"].dir_categories == ()
+    drafts = {s.rel_path for s in discover(site, [], [], show_drafts=True) if s.kind == "draft"}
+    assert drafts == {"drafts-here/_drafts/idea.md"}
+
+
+def test_destination_and_outside_symlinks_are_not_read(make_site, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.txt"
+    outside.write_text("secret")
+    site = make_site({"a.txt": "x", "out/old.html": "x"})
+    os.symlink(outside, site / "leak.txt")
+    os.symlink(site / "a.txt", site / "inside-link.txt")
+    found = {s.rel_path for s in discover(site, [], [], skip=[site / "out"])}
+    assert found == {"a.txt", "inside-link.txt"}
+
+
+def test_categories_and_tags_parsing() -> None:
+    # spec §6.1
+    assert categories_of({"categories": "AI活用 Tech"}, ()) == ("AI活用", "Tech")
+    assert categories_of({"category": "Ruby on Rails"}, ()) == ("Ruby on Rails",)
+    assert categories_of({"category": "Solo", "categories": ["Zeta", "Alpha"]}, ()) == ("Zeta", "Alpha", "Solo")
+    assert categories_of({"categories": ["B", "c"]}, ("a", "b")) == ("a", "b", "B", "c")
+    assert categories_of({"categories": ["Own"]}, (), ["Default"]) == ("Default", "Own")
+    assert tags_of({"tags": "css html"}) == ("css", "html")
+    assert tags_of({"tags": ["python データ分析"]}) == ("python データ分析",)
+    assert tags_of({"tag": "one two", "tags": ["x"]}) == ("one two",)
+
+
+def test_titles_from_slugs() -> None:
+    assert titleize_slug("my-great-post") == "My Great Post"
+    assert titleize_slug("iPhone-tips") == "Iphone Tips"
+    assert titleize_slug("Hello World") == "Hello world"
+
+
+def test_reading_time_counts_japanese_characters() -> None:
+    japanese = "生成AIの導入は、日本企業にとって大きな転換点です。" * 100   # ~2,500 CJK characters
+    english = "word " * 1000
+    # a naive whitespace count would call the Japanese text a single word (one minute)
+    assert compute_reading_time(japanese, 500, 200) == 5
+    assert compute_reading_time(english, 500, 200) == 5
+    assert compute_reading_time("", 500, 200) == 1
