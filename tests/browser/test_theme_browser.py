@@ -59,7 +59,7 @@ def test_pages_load_cleanly_and_fit_a_phone(which: str, page, request) -> None: 
         assert page.locator("h1").count() == 1, name
 
 
-def test_dark_mode_changes_the_colours(page, example_site) -> None:  # type: ignore[no-untyped-def]
+def test_dark_mode_changes_the_colours(page, example_site, artifacts: Path) -> None:  # type: ignore[no-untyped-def]
     bg = "getComputedStyle(document.documentElement).backgroundColor"
     fg = "getComputedStyle(document.body).color"
     page.emulate_media(color_scheme="light")
@@ -70,6 +70,7 @@ def test_dark_mode_changes_the_colours(page, example_site) -> None:  # type: ign
     assert light[0] == "rgb(255, 255, 255)" and dark[0] != light[0] and dark[1] != light[1]
     # Dark background really is dark: the sum of its channels is low.
     assert sum(int(c) for c in dark[0][4:-1].split(",")) < 150
+    page.screenshot(path=str(artifacts / "example-post-dark-phone.png"))
 
 
 def test_skip_link_is_first_and_moves_focus_to_main(page, example_site) -> None:  # type: ignore[no-untyped-def]
