@@ -12,4 +12,5 @@ if TYPE_CHECKING:
 
 
 def all_generators() -> list["Generator"]:
-    return []
+    from .theme_assets import theme_assets
+    return [theme_assets]
