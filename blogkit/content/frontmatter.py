@@ -72,6 +72,10 @@ def load_yaml(text: str, path: str, first_line: int) -> dict[str, Any]:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        # An error found at the end of the block ("did not find expected ']'") is reported where
+        # the unclosed construct started, which is the line the author has to fix.
+        if exc.context_mark is not None and mark is not None and mark.index >= len(text.rstrip()):
+            mark = exc.context_mark
         line = first_line + mark.line if mark else first_line
         problem = exc.problem or str(exc)
         raise BlogkitError(f"front matter is not valid YAML: {problem}", Location(path, line),

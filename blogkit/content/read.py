@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from fnmatch import fnmatchcase
 from pathlib import Path
+from urllib.parse import unquote
 from typing import Any, Mapping, Sequence
 
 from ..dates import filename_date, parse_date
@@ -273,6 +274,12 @@ def _page(src: SourceFile, ctx: ReadContext, data: dict[str, Any], body: str, bo
 
 
 def _expand(template: str, values: Mapping[str, str], rel_path: str, line: int | None) -> str:
+    # Jekyll quietly turns '..' into '/'; a permalink that tries to climb out is refused instead,
+    # since whatever its author meant, it was not the URL Jekyll would give it.
+    decoded = unquote(template.replace("\\", "/"))
+    if ".." in decoded.split("/") or "\x00" in decoded:
+        raise BlogkitError(f"permalink {template!r} tries to leave the destination", Location(rel_path, line),
+                           "remove '..' segments from the permalink", code="unsafe-path")
     try:
         return expand_template(template, values)
     except (KeyError, ValueError) as exc:

@@ -37,7 +37,7 @@ def render_layouts(r: Renderer, layout: str | None, content: str, context: Mappi
         meta = r.loader.meta.get(name, {})
         # `content` is finished HTML (the converted body, then each inner layout's output):
         # Markup keeps autoescaping from escaping it a second time.
-        content = render_template(template, {**context, "content": Markup(content), "layout": meta}, shown_root)
+        content = render_template(template, {**context, "content": Markup(content), "layout": meta}, shown_root, r)
         parent = meta.get("layout")
         layout = None if parent in (None, "none", "null", False) else str(parent)
     return content
@@ -48,7 +48,7 @@ def get_template(r: Renderer, name: str, shown_root: Path) -> jinja2.Template:
         return r.env.get_template(name)
     except jinja2.TemplateSyntaxError as exc:
         raise BlogkitError(f"template syntax error: {exc.message}",
-                           Location(_shown(exc.filename or name, shown_root), exc.lineno),
+                           Location(_shown(exc.filename or name, shown_root), _line(r, exc.filename, exc.lineno)),
                            "fix the template tag on that line", code="template") from None
     except BlogkitError:
         raise
@@ -56,19 +56,27 @@ def get_template(r: Renderer, name: str, shown_root: Path) -> jinja2.Template:
         raise BlogkitError(f"template '{exc.name}' not found", Location(name), code="template") from None
 
 
-def render_template(template: jinja2.Template, context: Mapping[str, Any], shown_root: Path) -> str:
+def _line(r: Renderer | None, filename: str | None, line: int | None) -> int | None:
+    if r is None or line is None or not filename:
+        return line
+    return line + r.loader.line_offset.get(filename, 0)
+
+
+def render_template(template: jinja2.Template, context: Mapping[str, Any], shown_root: Path,
+                    r: Renderer | None = None) -> str:
     try:
         return template.render(context)
     except jinja2.TemplateSyntaxError as exc:
         raise BlogkitError(f"template syntax error: {exc.message}",
-                           Location(_shown(exc.filename or str(template.name), shown_root), exc.lineno),
+                           Location(_shown(exc.filename or str(template.name), shown_root),
+                                    _line(r, exc.filename, exc.lineno)),
                            "fix the template tag on that line", code="template") from None
     except BlogkitError:
         raise
     except Exception as exc:  # noqa: BLE001 - any template runtime error is reported with its line
         filename, line = _template_frame(exc, template)
         raise BlogkitError(f"template error: {type(exc).__name__}: {exc}",
-                           Location(_shown(filename, shown_root), line),
+                           Location(_shown(filename, shown_root), _line(r, filename, line)),
                            "check the variables and filters used on that line", code="template") from None
 
 

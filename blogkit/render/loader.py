@@ -1,8 +1,8 @@
 """Layouts: template files that may start with front matter naming a parent layout.
 
 Jekyll layouts chain through ``layout:`` in their own front matter. Jinja has ``extends`` for
-this, and both work: the loader strips a layout's front matter (replacing it with blank lines so
-Jinja's line numbers still match the file) and remembers it, so the renderer can wrap a layout's
+this, and both work: the loader strips a layout's front matter (remembering how many lines it
+removed, so errors still point at the file's own line) and remembers it, so the renderer can wrap a layout's
 output in its parent's, exactly as Jekyll does.
 """
 from __future__ import annotations
@@ -25,6 +25,7 @@ class LayoutLoader(jinja2.BaseLoader):
         self.searchpath = [p for p in searchpath if p.is_dir()]
         self.meta: dict[str, dict[str, Any]] = {}
         self.origin: dict[str, Path] = {}
+        self.line_offset: dict[str, int] = {}  # file path -> lines of front matter removed
 
     def find(self, name: str) -> Path | None:
         parts = [p for p in name.replace("\\", "/").split("/") if p and p != ".."]
@@ -45,8 +46,10 @@ class LayoutLoader(jinja2.BaseLoader):
         if match:
             head = match.group(1)
             meta = load_yaml(head[head.index("\n") + 1:], _shown(path), first_line=2)
-            blank = "\n" * text.count("\n", 0, match.end())
-            text = blank + text[match.end():]
+            # Jekyll drops the front matter from the output; Jinja's line numbers are shifted back
+            # by this offset when an error is reported (render/layouts.py).
+            self.line_offset[str(path)] = text.count("\n", 0, match.end())
+            text = text[match.end():]
         self.meta[template] = meta
         self.origin[template] = path
         mtime = os.path.getmtime(path)
