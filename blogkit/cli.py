@@ -155,7 +155,7 @@ def _register_command_modules() -> None:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
-            if exc.name != name:
+            if exc.name not in (name, name.rsplit(".", 1)[0]):  # the package itself may be absent
                 raise
             continue
         for command in getattr(module, "COMMANDS", []):
