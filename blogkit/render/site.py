@@ -127,6 +127,10 @@ def render_site(config: SiteConfig, model: SiteModel, log: ProblemLog,
     site = site_view(config.data, model, post_views, page_views)
     site["features"] = sorted(config.features)
     ctx = RenderContext(config, model, renderer, site, post_views, page_views, log)
+    if generators is None:  # view hooks (site.tag_cloud, page.related) before any template runs
+        from ..generators import all_view_hooks
+        for hook in all_view_hooks():
+            hook(ctx)
 
     outputs: list[Output] = []
     task = progress.task("templates", len(docs))

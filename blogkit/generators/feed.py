@@ -1,0 +1,210 @@
+"""jekyll-feed 0.17.0: Atom feeds, byte-for-byte in what readers see (spec §9.1).
+
+Input: the ``RenderContext`` (``feed:`` config, post views, site.time). Output: ``/feed.xml``
+(or ``feed.path``), ``feed.categories``/``feed.tags`` feeds and, with the ``tag_feeds`` extra,
+``/feed/categories/<slug>.xml`` and ``/feed/tags/<slug>.xml``. The XML is written as text with
+jekyll-feed's escaping (titles are smartified, which escapes ``&``, then escaped again — as
+Jekyll does); CDATA sections split any ``]]>``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
+
+from ..dates import xmlschema
+from ..markdown import smartify
+from ..site import Output
+from ..slugify import slugify
+from ..urls import absolute_url, url_to_relpath
+from .common import cdata, occupied_urls, xml_escape
+
+if TYPE_CHECKING:
+    from ..render.site import RenderContext
+
+GENERATOR = '<generator uri="https://jekyllrb.com/" version="4.3.1">Jekyll</generator>'
+_STRIP = re.compile(r"<script.*?</script>|<!--.*?-->|<style.*?</style>", re.S | re.I)
+_TAG = re.compile(r"<.*?>", re.S)
+_TAG_FEED_OK = re.compile(r"^[A-Za-z0-9_]+$")
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    path: str                      # URL path, e.g. /feed.xml
+    title_suffix: str | None       # " | <Category>" part
+    posts: tuple[dict[str, Any], ...]
+
+
+def strip_html(text: object) -> str:
+    return _TAG.sub("", _STRIP.sub("", str(text or "")))
+
+
+def normalize_whitespace(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def feed_config(config: Any) -> dict[str, Any]:
+    raw = config.get("feed")
+    return dict(raw) if isinstance(raw, Mapping) else {}
+
+
+def main_path(config: Any) -> str:
+    path = str(feed_config(config).get("path") or "/feed.xml")
+    return path if path.startswith("/") else "/" + path
+
+
+def tag_feed_path(kind: str, key: str) -> str:
+    return f"/feed/{'categories' if kind == 'category' else 'tags'}/{slugify(key, 'default')}.xml"
+
+
+def plan(ctx: "RenderContext") -> list[FeedSpec]:
+    """Every feed this site gets, in jekyll-feed's order, minus paths a source already has."""
+    if not ctx.config.has("feed"):
+        return []
+    cfg = feed_config(ctx.config)
+    posts = [p for p in ctx.post_views if ctx.config.get("show_drafts") or not p.get("draft")]
+    specs = [FeedSpec(main_path(ctx.config), None, tuple(posts))]
+    cats = cfg.get("categories")
+    for cat in cats if isinstance(cats, list) else ():
+        chosen = tuple(p for p in posts if str(cat) in [str(c) for c in p.get("categories", ())])
+        specs.append(FeedSpec(f"/feed/{cat}.xml", str(cat)[:1].upper() + str(cat)[1:].lower(), chosen))
+    tags = cfg.get("tags")
+    if tags:
+        opts = tags if isinstance(tags, Mapping) else {}
+        pool = [t for t in ctx.model.tags if t not in (opts.get("except") or [])]
+        if opts.get("only"):
+            pool = [t for t in pool if t in opts["only"]]
+        base = str(opts.get("path") or "/feed/by_tag/")
+        base = ("/" + base.lstrip("/")).rstrip("/") + "/"
+        for tag in pool:
+            if _TAG_FEED_OK.match(tag):   # jekyll-feed skips any other tag
+                chosen = tuple(p for p in posts if tag in p.get("tags", ()))
+                specs.append(FeedSpec(f"{base}{tag}.xml", None, chosen))
+    if ctx.config.has("tag_feeds"):
+        for kind, terms in (("category", ctx.model.categories), ("tag", ctx.model.tags)):
+            merged: dict[str, list[str]] = {}
+            for key, urls in terms.items():   # slug collisions share one feed, like archives
+                merged.setdefault(tag_feed_path(kind, key), []).extend(urls)
+            for path, urls in merged.items():
+                keyset = set(urls)
+                keys = [k for k in terms if tag_feed_path(kind, k) == path]
+                chosen = tuple(p for p in posts if p["url"] in keyset)
+                specs.append(FeedSpec(path, keys[-1], chosen))
+    taken = occupied_urls(ctx)
+    seen: set[str] = set()
+    out = []
+    for spec in specs:
+        if spec.path not in taken and spec.path not in seen:
+            seen.add(spec.path)
+            out.append(spec)
+    return out
+
+
+def generate(ctx: "RenderContext") -> list[Output]:
+    out = []
+    for spec in plan(ctx):
+        xml = render_feed(ctx.site, ctx.config.data, spec)
+        out.append(Output(url_to_relpath(spec.path, ""), xml.encode("utf-8"), origin=f"(feed {spec.path})",
+                          kind="feed"))
+    return out
+
+
+def _abs(site: Mapping[str, Any], path: object) -> str:
+    return absolute_url(path, str(site.get("url") or ""), str(site.get("baseurl") or ""))
+
+
+def _author(value: Any) -> tuple[str, str | None, str | None]:
+    if isinstance(value, Mapping):
+        return str(value.get("name") or ""), value.get("email"), value.get("uri")
+    return ("" if value in (None, False) else str(value)), None, None
+
+
+def _author_xml(value: Any) -> str:
+    name, email, uri = _author(value)
+    parts = [f"<name>{xml_escape(name)}</name>"]
+    if email:
+        parts.append(f"<email>{xml_escape(email)}</email>")
+    if uri:
+        parts.append(f"<uri>{xml_escape(uri)}</uri>")
+    return "<author>" + "".join(parts) + "</author>"
+
+
+def render_feed(site: Mapping[str, Any], config: Mapping[str, Any], spec: FeedSpec) -> str:
+    cfg = config.get("feed") if isinstance(config.get("feed"), Mapping) else {}
+    lang = site.get("lang")
+    self_url = _abs(site, spec.path)
+    head = ['<?xml version="1.0" encoding="utf-8"?>',
+            '<feed xmlns="http://www.w3.org/2005/Atom"' + (f' xml:lang="{xml_escape(lang)}"' if lang else "") + ">",
+            GENERATOR,
+            f'<link href="{xml_escape(self_url)}" rel="self" type="application/atom+xml" />',
+            f'<link href="{xml_escape(_abs(site, "/"))}" rel="alternate" type="text/html" '
+            + (f'hreflang="{xml_escape(lang)}" ' if lang else "") + "/>",
+            f"<updated>{xmlschema(site['time'])}</updated>",
+            f"<id>{xml_escape(self_url)}</id>"]
+    title = site.get("title") or site.get("name")
+    if title and spec.title_suffix:
+        title = f"{title} | {spec.title_suffix}"
+    if title:
+        head.append(f'<title type="html">{xml_escape(smartify(str(title)))}</title>')
+    if site.get("description"):
+        head.append(f"<subtitle>{xml_escape(site['description'])}</subtitle>")
+    if site.get("author"):
+        head.append(_author_xml(site["author"]))
+    limit = cfg.get("posts_limit") or 10
+    entries = [_entry(site, cfg, post) for post in spec.posts[:int(limit)]]
+    return "".join(head) + "".join(entries) + "</feed>"
+
+
+def _entry(site: Mapping[str, Any], cfg: Mapping[str, Any], post: Mapping[str, Any]) -> str:
+    title = xml_escape(normalize_whitespace(strip_html(smartify(str(post.get("title") or "")))))
+    link = _abs(site, post["url"])
+    lang = post.get("lang")
+    parts = [f'<entry{f" xml:lang={chr(34)}{xml_escape(lang)}{chr(34)}" if lang else ""}>',
+             f'<title type="html">{title}</title>',
+             # jekyll-feed leaves href unescaped (a raw & breaks the feed); escaping is the fix
+             f'<link href="{xml_escape(link)}" rel="alternate" type="text/html" title="{title}" />',
+             f"<published>{xmlschema(post['date'])}</published>",
+             f"<updated>{xmlschema(_updated(post))}</updated>",
+             f"<id>{xml_escape(_abs(site, post.get('id')))}</id>"]
+    post_feed = post.get("feed") if isinstance(post.get("feed"), Mapping) else {}
+    if not (post_feed.get("excerpt_only") or cfg.get("excerpt_only")):
+        parts.append(f'<content type="html" xml:base="{xml_escape(link)}">{cdata(str(post.get("content") or "").strip())}</content>')
+    author = post.get("author") or (post.get("authors") or [None])[0] or site.get("author")
+    authors = site.get("data", {}).get("authors") if isinstance(site.get("data"), Mapping) else None
+    if isinstance(authors, Mapping) and isinstance(author, str) and author in authors:
+        author = authors[author]
+    parts.append(_author_xml(author))
+    if post.get("category"):
+        parts.append(f'<category term="{xml_escape(post["category"])}" />')
+    else:
+        parts.extend(f'<category term="{xml_escape(c)}" />' for c in post.get("categories") or ())
+    parts.extend(f'<category term="{xml_escape(t)}" />' for t in post.get("tags") or ())
+    summary = normalize_whitespace(strip_html(post.get("description") or post.get("excerpt") or ""))
+    if summary:
+        parts.append(f'<summary type="html">{cdata(summary)}</summary>')
+    image = post.get("image")
+    image = image.get("path") if isinstance(image, Mapping) else image
+    if image:
+        url = str(image) if "://" in str(image) else _abs(site, image)
+        parts.append(f'<media:thumbnail xmlns:media="http://search.yahoo.com/mrss/" url="{xml_escape(url)}" />'
+                     f'<media:content medium="image" url="{xml_escape(url)}" xmlns:media="http://search.yahoo.com/mrss/" />')
+    return "".join(parts) + "</entry>"
+
+
+def _updated(post: Mapping[str, Any]) -> Any:
+    from ..dates import parse_date
+    value = post.get("last_modified_at")
+    if value in (None, ""):
+        return post["date"]
+    try:
+        return parse_date(value, post["date"].tzinfo)
+    except ValueError:
+        return post["date"]
+
+
+def feed_paths_for(ctx_config: Any, categories: Sequence[str], tags: Sequence[str]) -> list[tuple[str, str]]:
+    """(label, path) of the per-key feeds a page's categories and tags have (autodiscovery)."""
+    if "tag_feeds" not in getattr(ctx_config, "features", ()):
+        return []
+    return ([(c, tag_feed_path("category", c)) for c in categories]
+            + [(t, tag_feed_path("tag", t)) for t in tags])

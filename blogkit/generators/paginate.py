@@ -1,0 +1,95 @@
+"""jekyll-paginate 1.1.0: the home page's post list split into pages.
+
+Input: the ``RenderContext`` (config ``paginate``/``paginate_path``, pages, post views).
+Output: one ``Output`` per page; page 1 carries the template page's own origin and dest, so
+it replaces the once-rendered page (``find_conflicts`` keeps the last output of one origin).
+"""
+from __future__ import annotations
+
+import posixpath
+from typing import TYPE_CHECKING, Any
+
+from ..content.model import Document
+from ..site import Output
+from .common import PagePlan, dir_dest, paginate
+
+if TYPE_CHECKING:
+    from ..render.site import RenderContext
+
+
+def template_page(pages: Any, paginate_path: str, kind: str) -> Document | None:
+    """The deepest `index.html` at or above paginate_path's directory (blogkit: index.md too)."""
+    names = ("index.html", "index.md") if kind == "blogkit" else ("index.html",)
+    target = posixpath.dirname(posixpath.normpath("/" + paginate_path.strip("/")))
+    chain: set[str] = set()
+    d = target
+    while True:
+        chain.add(d)
+        if d == "/":
+            break
+        d = posixpath.dirname(d)
+    found = [p for p in pages if posixpath.basename(p.rel_path) in names
+             and posixpath.dirname("/" + p.rel_path) in chain]
+    found.sort(key=lambda p: len(p.rel_path), reverse=True)
+    return found[0] if found else None
+
+
+def page_path(paginate_path: str, n: int, first_url: str) -> str:
+    """Pager.paginate_path: page 1 is the template's URL, others fill `:num`, leading '/'."""
+    if n <= 1:
+        return first_url
+    path = paginate_path.replace(":num", str(n), 1)
+    return path if path.startswith("/") else "/" + path
+
+
+def plan(ctx: "RenderContext") -> tuple[Document, list[PagePlan]] | None:
+    config = ctx.config
+    per_page = config.paginate
+    if not config.has("paginate") or per_page <= 0:
+        return None
+    fmt = str(config.get("paginate_path") or "/page:num")
+    if ":num" not in fmt:
+        ctx.log.error(f"invalid paginate_path '{fmt}': it must contain ':num'", None,
+                      "use e.g. paginate_path: /page:num/", code="bad-config")
+        return None
+    doc = template_page(ctx.model.pages, fmt, config.kind)
+    if doc is None:
+        return None
+    posts = [p for p in ctx.post_views if not p.get("hidden")]
+    plans = []
+    for n, pager in paginate(posts, per_page, lambda k: page_path(fmt, k, doc.url)):
+        if n == 1:
+            plans.append(PagePlan(1, doc.url, doc.dest, pager))
+        else:
+            path = page_path(fmt, n, doc.url)
+            plans.append(PagePlan(n, path.rstrip("/") + "/", dir_dest(path), pager))
+    return doc, plans
+
+
+def generate(ctx: "RenderContext") -> list[Output]:
+    planned = plan(ctx)
+    if planned is None:
+        return []
+    doc, plans = planned
+    base = next(v for v in ctx.page_views if v["path"] == doc.rel_path)
+    out = []
+    for p in plans:
+        view = dict(base, url=p.url)
+        html = ctx.render(doc.layout, view, _content(ctx, doc, base, p.paginator), doc.rel_path, p.paginator)
+        if html is not None:
+            out.append(Output(p.dest, html.encode("utf-8"), origin=doc.rel_path, kind="page"))
+    return out
+
+
+def _content(ctx: "RenderContext", doc: Document, view: dict[str, Any], paginator: dict[str, Any]) -> str:
+    """The page body is itself a template (Jekyll renders Liquid in pages), so it sees paginator."""
+    if doc.is_markdown:
+        return str(view["content"])
+    try:
+        template = ctx.renderer.env.from_string(doc.body)
+        return template.render(site=ctx.site, page=view, paginator=paginator)
+    except Exception as exc:  # noqa: BLE001 - located report, the page is skipped
+        from ..errors import Location
+        ctx.log.error(f"template error: {type(exc).__name__}: {exc}", Location(doc.rel_path, doc.body_line),
+                      "check the paginator variables used in this page", code="template")
+        return ""

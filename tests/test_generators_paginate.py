@@ -1,0 +1,98 @@
+"""jekyll-paginate (spec §9.4) and the paginated archives (§9.3 + blogkit's pagination)."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from blogkit.config import load_config
+from blogkit.errors import ProblemLog
+from blogkit.generators.common import paginate
+from blogkit.generators.paginate import page_path, template_page
+from blogkit.site import build
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def build_site(root: Path, files: dict[str, str]) -> tuple[Path, ProblemLog]:
+    write(root, files)
+    config, _ = load_config(root, destination=root / "_out")
+    log = ProblemLog()
+    build(config, log=log)
+    return root / "_out", log
+
+
+def post(day: int, title: str, extra: str = "") -> str:
+    return f"---\ntitle: {title}\ndate: 2025-01-{day:02d} 10:00:00 +0000\n{extra}---\nBody {title}.\n"
+
+
+PAGER_TEMPLATE = ("{{ paginator.page }}/{{ paginator.total_pages }} "
+                  "prev={{ paginator.previous_page_path or '' }} next={{ paginator.next_page_path or '' }} "
+                  "[{% for p in paginator.posts %}{{ p.title }},{% endfor %}]")
+
+
+def test_spec_example_14_visible_1_hidden_paginate_3(tmp_path: Path) -> None:
+    files = {"_config.yml": "plugins: [jekyll-paginate]\npaginate: 3\npaginate_path: /page:num/\ntime: 2025-12-01\n",
+             "index.html": "---\ntitle: Home\n---\n" + PAGER_TEMPLATE}
+    for d in range(1, 15):
+        files[f"_posts/2025-01-{d:02d}-p{d}.md"] = post(d, f"P{d}")
+    files["_posts/2025-01-20-h.md"] = post(20, "H", "hidden: true\n")
+    out, _ = build_site(tmp_path, files)
+    pages = {1: out / "index.html", **{n: out / f"page{n}" / "index.html" for n in range(2, 6)}}
+    assert not (out / "page6").exists()
+    texts = {n: p.read_text() for n, p in pages.items()}
+    assert texts[1].startswith("1/5 prev= next=/page2/ [P14,P13,P12,]")
+    assert texts[2].startswith("2/5 prev=/ next=/page3/ [P11,P10,P9,]")
+    assert texts[5].startswith("5/5 prev=/page4/ next= [P2,P1,]")   # page 5 holds 2
+    assert all("H," not in t for t in texts.values())
+    assert (out / "2025/01/20/h.html").is_file()   # hidden posts are still built
+
+
+def test_paginate_math() -> None:
+    pages = paginate(list(range(7)), 3, lambda n: f"/p{n}")
+    assert [len(p["posts"]) for _, p in pages] == [3, 3, 1]
+    first, last = pages[0][1], pages[-1][1]
+    assert (first["previous_page"], first["next_page"], first["next_page_path"]) == (None, 2, "/p2")
+    assert (last["previous_page_path"], last["next_page"], last["total_posts"]) == ("/p2", None, 7)
+    assert len(paginate([], 3, str)) == 1   # the list page still exists
+
+
+@pytest.mark.parametrize("fmt,n,want", [("/page:num", 2, "/page2"), ("/page/:num/", 3, "/page/3/"),
+                                        ("blog/page:num/", 2, "/blog/page2/"), ("/page:num", 1, "/")])
+def test_page_path(fmt: str, n: int, want: str) -> None:
+    assert page_path(fmt, n, "/") == want
+
+
+class P:
+    def __init__(self, rel: str) -> None:
+        self.rel_path = rel
+
+
+def test_template_page_only_index_html_deepest_wins() -> None:
+    pages = [P("index.html"), P("blog/index.html"), P("about/index.html"), P("blog/index.md")]
+    assert template_page(pages, "/blog/page:num/", "jekyll").rel_path == "blog/index.html"
+    assert template_page(pages, "/page:num/", "jekyll").rel_path == "index.html"
+    assert template_page([P("index.md")], "/page:num/", "jekyll") is None
+    assert template_page([P("index.md")], "/page:num/", "blogkit").rel_path == "index.md"
+
+
+def test_archive_pages_paginated_with_paginator(tmp_path: Path) -> None:
+    files = {"site.yml": "title: T\npaginate: 2\ntime: 2025-12-01\n",
+             "templates/archive.html": "{{ page.type }}:{{ page.title }}:{{ page.url }} "
+                                       "[{% for p in page.posts %}{{ p.title }},{% endfor %}] "
+                                       + PAGER_TEMPLATE}
+    for d in range(1, 6):
+        files[f"content/_posts/2025-01-{d:02d}-p{d}.md"] = post(d, f"P{d}", "tags: [生成AI]\n")
+    out, _ = build_site(tmp_path, files)
+    base = out / "tag" / "生成ai"
+    p1, p2, p3 = base / "index.html", base / "page/2/index.html", base / "page/3/index.html"
+    assert p1.read_text().startswith("tag:生成AI:/tag/%E7%94%9F%E6%88%90ai/ [P5,P4,]")
+    assert "prev=/tag/%E7%94%9F%E6%88%90ai/ next=/tag/%E7%94%9F%E6%88%90ai/page/3/" in p2.read_text()
+    assert re.search(r"\[P1,\] 3/3 prev=\S+page/2/ next= ", p3.read_text())
+    assert not (base / "page/4").exists()
