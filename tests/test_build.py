@@ -5,7 +5,7 @@ import os
 import time
 from pathlib import Path
 
-from conftest import output_files, run_cli
+from sitekit import output_files, run_cli
 
 POST = "---\ntitle: {title}\n---\n{body}\n"
 

@@ -11,7 +11,7 @@ from blogkit.content.frontmatter import parse_front_matter
 from blogkit.content.read import categories_of, compute_reading_time, tags_of, titleize_slug
 from blogkit.errors import BlogkitError
 
-from conftest import SHARED
+from sitekit import SHARED
 
 
 def test_dates_stay_text_so_offsets_survive() -> None:

@@ -59,7 +59,7 @@ PLANTED = {
     "content/_posts/2025-10-24-firstline.md": post(title="最初の行", body="最初の行\n\n本文。\n"),
 }
 EXPECTED = {
-    ("content/_posts/2025-10-03-yaml.md", 5, "bad-yaml"),
+    ("content/_posts/2025-10-03-yaml.md", 4, "bad-yaml"),  # the line with the unclosed [
     ("content/_posts/2025-10-04-keys.md", 7, "unknown-key"),
     ("content/_posts/2025-10-05-type.md", 7, "bad-type"),
     ("content/_posts/2025-10-06-missing.md", 1, "missing-field"),

@@ -59,7 +59,8 @@ def test_jekyll_site_date_archives_and_layouts(tmp_path: Path) -> None:
 
 
 def test_missing_layout_writes_empty_pages_warns_once(tmp_path: Path) -> None:
-    files = {"_config.yml": "plugins: [jekyll-archives]\njekyll-archives: {enabled: [tags]}\n",
+    # `nosuch` is in neither the site nor the built-in theme (which supplies `archive`)
+    files = {"_config.yml": "plugins: [jekyll-archives]\njekyll-archives: {enabled: [tags], layout: nosuch}\n",
              "_posts/2025-01-01-a.md": "---\ntags: [x, y]\n---\nx\n"}
     out, log = build_site(tmp_path, files)
     assert (out / "tag/x/index.html").read_bytes() == b"" == (out / "tag/y/index.html").read_bytes()
