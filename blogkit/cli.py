@@ -137,7 +137,7 @@ def _register_command_modules() -> None:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
             if exc.name is None or not name.startswith(exc.name):
-                raise  # a missing feature package is fine; a broken import inside one is not
+                raise  # a real import error inside the module, not a feature that is absent
             continue
         for command in getattr(module, "COMMANDS", []):
             main.add_command(command)
