@@ -224,3 +224,21 @@ def test_live_build_never_writes_the_script_to_disk(tmp_path: Path) -> None:
     finally:
         preview.stop()
     assert not list(tmp_path.glob(".*blogkit-staging"))
+
+
+def test_jekyll_output_dirs_are_not_watched(tmp_path: Path) -> None:
+    """The output inside a Jekyll source must not get inotify watches (thousands of dirs)."""
+    from blogkit.server.watch import Watcher
+
+    (tmp_path / "_config.yml").write_text("title: J\n", encoding="utf-8")
+    (tmp_path / "_posts").mkdir()
+    (tmp_path / "_site" / "2024" / "01").mkdir(parents=True)
+    config, _ = load_config(tmp_path)
+    watcher = Watcher(lambda: config, lambda batch: None)
+    try:
+        watcher.start()
+        watched = {(Path(e.watch.path), e.watch.is_recursive) for e in watcher.observer.emitters}
+    finally:
+        watcher.stop()
+    assert (config.source, False) in watched and (config.source / "_posts", True) in watched
+    assert not any(path == config.destination or config.destination in path.parents for path, _ in watched)

@@ -157,14 +157,18 @@ _RANK = {ChangeKind.STATIC: 0, ChangeKind.CONTENT: 1, ChangeKind.TEMPLATE: 2, Ch
 
 
 class _Handler(FileSystemEventHandler):
-    def __init__(self, config_ref: Callable[[], SiteConfig], sink: Debouncer) -> None:
-        self.config_ref, self.sink = config_ref, sink
+    def __init__(self, config_ref: Callable[[], SiteConfig], sink: Debouncer,
+                 on_dir_created: Callable[[Path], None]) -> None:
+        self.config_ref, self.sink, self.on_dir_created = config_ref, sink, on_dir_created
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return  # reads (our own build reading sources) are not changes
         if event.event_type == "closed" or (event.is_directory and event.event_type == "modified"):
             return  # a close after write duplicates "modified"; a dir mtime bump says nothing new
+        if event.is_directory and event.event_type in ("created", "moved"):
+            raw_dir = event.dest_path if event.event_type == "moved" else event.src_path
+            self.on_dir_created(Path(raw_dir if isinstance(raw_dir, str) else raw_dir.decode()))
         config = self.config_ref()
         paths = [event.src_path, getattr(event, "dest_path", "") or ""]
         changes = []
@@ -180,15 +184,38 @@ class _Handler(FileSystemEventHandler):
 
 
 class Watcher:
-    """A watchdog observer over the site's roots feeding a Debouncer."""
+    """A watchdog observer over the site's roots feeding a Debouncer.
+
+    A Jekyll site's output lives inside its source. Watching the source recursively would put an
+    inotify watch on every output directory (thousands, plus the staging dir on every build), so
+    such a root is watched flat and each of its other subdirectories recursively; a directory
+    created there later gets its own watch when its creation is seen.
+    """
 
     def __init__(self, config_ref: Callable[[], SiteConfig], on_batch: Callable[[frozenset[Change]], None],
                  quiet: float = 0.08) -> None:
+        self.config_ref = config_ref
         self.debouncer = Debouncer(on_batch, quiet)
         self.observer = Observer()
-        handler = _Handler(config_ref, self.debouncer)
-        for root in watched_roots(config_ref()):
-            self.observer.schedule(handler, str(root), recursive=True)
+        self._handler = _Handler(config_ref, self.debouncer, self._dir_created)
+        self._flat_roots: set[Path] = set()
+        config = config_ref()
+        for root in watched_roots(config):
+            if _inside(config.destination, root) and config.destination != root:
+                self._flat_roots.add(root)
+                self.observer.schedule(self._handler, str(root), recursive=False)
+                for child in sorted(root.iterdir()):
+                    self._dir_created(child)
+            else:
+                self.observer.schedule(self._handler, str(root), recursive=True)
+
+    def _dir_created(self, path: Path) -> None:
+        if path.parent not in self._flat_roots or not path.is_dir() or path.is_symlink():
+            return
+        config = self.config_ref()
+        if path.name in _IGNORED_DIRS or _inside(path, config.destination) or path.name.endswith("blogkit-staging"):
+            return
+        self.observer.schedule(self._handler, str(path), recursive=True)
 
     def start(self) -> None:
         self.observer.start()
