@@ -131,25 +131,6 @@ def inspect(source: Path, destination: Path | None, config_files: str | None, dr
         fail(exc)
 
 
-@main.command()
-@site_options
-@click.option("-H", "--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("-P", "--port", default=4000, show_default=True, type=int, help="Port to listen on.")
-def serve(source: Path, destination: Path | None, config_files: str | None, drafts: bool, future: bool,
-          unpublished: bool, limit_posts: int | None, baseurl: str | None, strict: bool, quiet: bool,
-          verbose: bool, host: str, port: int) -> None:
-    """Build the site, then serve it at http://HOST:PORT/BASEURL/."""
-    from .server.static import serve_forever
-
-    try:
-        config, problems = config_from_flags(source, destination, config_files, drafts, future, unpublished,
-                                             limit_posts, baseurl)
-        run_build(config, problems, quiet)
-        serve_forever(config, host, port)
-    except BlogkitError as exc:
-        fail(exc)
-
-
 def _register_command_modules() -> None:
     """Commands that live with their feature (editor commands, the preview server)."""
     import importlib

@@ -223,8 +223,12 @@ def cache_path(config: SiteConfig) -> Path | None:
 
 
 def build(config: SiteConfig, progress: Progress = null_progress,
-          log: ProblemLog | None = None, cache: BuildCache | None = None) -> BuildReport:
-    """Build the whole site. Raises BuildFailed (with every problem) and writes nothing on error."""
+          log: ProblemLog | None = None, cache: BuildCache | None = None,
+          changed: frozenset[Path] | None = None) -> BuildReport:
+    """Build the whole site. Raises BuildFailed (with every problem) and writes nothing on error.
+
+    ``changed`` (from the preview server: absolute paths saved since the last build, None = unknown)
+    is a hint for incremental rebuilds; unused for now."""
     from .render.site import render_site  # late import: rendering pulls in Markdown and Jinja
 
     started = _time.perf_counter()
