@@ -29,6 +29,19 @@ def code_version() -> str:
     return digest.hexdigest()[:16]
 
 
+@lru_cache(maxsize=1)
+def package_fingerprint() -> str:
+    """A hash of every file of the installed blogkit package (code and theme): a rendered page
+    depends on all of it, so a changed blogkit re-renders everything."""
+    root = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:24]
+
+
 def markdown_key(options_fingerprint: str, text: str) -> str:
     return hashlib.sha256(f"{code_version()}\0{options_fingerprint}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -77,6 +90,20 @@ class Cache:
         except sqlite3.Error:
             return {}
         return out
+
+    def keys_present(self, keys: Iterable[str]) -> set[str]:
+        if self.db is None:
+            return set()
+        wanted = list(dict.fromkeys(keys))
+        found: set[str] = set()
+        try:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start:start + 500]
+                rows = self.db.execute(f"SELECT key FROM kv WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+                found.update(row[0] for row in rows)
+        except sqlite3.Error:
+            return set()
+        return found
 
     def get(self, key: str) -> Any:
         return self.get_many([key]).get(key)

@@ -57,12 +57,21 @@ class OutputWriter:
         current = _under(self.dest, rel)
         try:
             if current.stat().st_size == len(data) and current.read_bytes() == data:
-                self._staged.pop(rel, None)
+                stale = self._staged.pop(rel, None)
+                if stale is not None:
+                    stale.unlink(missing_ok=True)
                 return False
         except OSError:
             pass
         self._stage_path(rel).write_bytes(data)
         return True
+
+    def keep(self, rel: PurePosixPath) -> None:
+        """The destination already holds the right file (an incremental build checked it)."""
+        self._outputs.add(rel)
+        staged = self._staged.pop(rel, None)
+        if staged is not None:
+            staged.unlink(missing_ok=True)
 
     def copy(self, rel: PurePosixPath, source: Path) -> bool:
         self._outputs.add(rel)

@@ -10,8 +10,10 @@ Only ``content.discover`` and ``output`` touch the disk (apart from reading each
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import time as _time
+from dataclasses import replace
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path, PurePosixPath
@@ -23,7 +25,7 @@ from .content.model import Document, SiteModel, StaticFile
 from .content.read import ReadContext, post_sort_key, read_document
 from .dates import parse_date, site_zone
 from .errors import BlogkitError, BuildFailed, Location, Problem, ProblemLog
-from .cache import Cache
+from .cache import Cache, package_fingerprint
 from .output import OutputWriter, WriteStats, check_destination
 from .progress import Progress, null_progress
 from .urls import escape_path
@@ -48,8 +50,9 @@ class BuildCache:
     of the source and the config, and the output bytes already known to be on disk.
     """
 
-    markdown: dict[str, Any] = field(default_factory=dict)
-    written: dict[str, bytes] = field(default_factory=dict)
+    markdown: dict[str, Any] = field(default_factory=dict)   # markdown key -> Rendered
+    docs: dict[str, Any] = field(default_factory=dict)       # read key -> Document
+    manifest: dict[str, Any] | None = None                   # rid -> OutputRecord of the last build
 
 
 @dataclass
@@ -137,27 +140,64 @@ def index_terms(posts_newest_first: list[Document], attr: str) -> dict[str, tupl
     return {k: tuple(v) for k, v in keys.items()}
 
 
-def read_site(config: SiteConfig, log: ProblemLog, progress: Progress = null_progress) -> SiteModel:
+def _read_key(ctx_fp: str, src: SourceFile) -> str | None:
+    try:
+        st = os.stat(src.path)
+    except OSError:
+        return None
+    return "doc:" + hashlib.blake2b(
+        f"{ctx_fp}\0{src.kind}\0{src.rel_path}\0{st.st_size}\0{st.st_mtime_ns}".encode("utf-8", "surrogatepass"),
+        digest_size=16).hexdigest()
+
+
+def read_documents(config: SiteConfig, sources: list[SourceFile], ctx: ReadContext, log: ProblemLog,
+                   progress: Progress, store: Cache | None, memo: dict[str, Any] | None) -> list[Document]:
+    """Read every post and page; a file whose size and mtime are unchanged comes from the cache."""
+    # `now` only matters to reading when the config pins `time` (the date-equals-site.time quirk).
+    ctx_fp = f"{package_fingerprint()}\0{ctx if config.get('time') else replace(ctx, now=None)!r}"
+    keys = {src.rel_path: _read_key(ctx_fp, src) for src in sources}
+    found: dict[str, Any] = {}
+    if memo is not None:
+        found.update({k: memo[k] for k in keys.values() if k is not None and k in memo})
+    missing = [k for k in keys.values() if k is not None and k not in found]
+    if store is not None and missing:
+        found.update(store.get_many(missing))
+    fresh: dict[str, Document] = {}
+    docs: list[Document] = []
+    task = progress.task("reading", len(sources))
+    for src in sources:
+        task.advance()
+        key = keys[src.rel_path]
+        doc = found.get(key) if key is not None else None
+        if not isinstance(doc, Document):
+            try:
+                doc = read_document(src, ctx)
+            except BlogkitError as exc:
+                log.add(exc.to_problem())
+                continue
+            if key is not None:
+                fresh[key] = doc
+        docs.append(doc)
+    if store is not None:
+        store.put_many(fresh)
+    if memo is not None:
+        memo.clear()
+        memo.update({k: v for k, v in {**found, **fresh}.items() if k in set(keys.values())})
+    return docs
+
+
+def read_site(config: SiteConfig, log: ProblemLog, progress: Progress = null_progress,
+              store: Cache | None = None, memo: dict[str, Any] | None = None) -> SiteModel:
     zone = zone_of(config)
     now = site_time(config, zone)
     ctx = read_context(config, zone)
     sources = discover_sources(config)
-    posts: list[Document] = []
-    pages: list[Document] = []
-    statics: list[StaticFile] = []
-    task = progress.task("reading", len(sources))
-    for src in sources:
-        task.advance()
-        if src.kind == "static":
-            statics.append(StaticFile(src.rel_path, src.path, PurePosixPath(src.rel_path),
-                                      "/" + escape_path(src.rel_path)))
-            continue
-        try:
-            doc = read_document(src, ctx)
-        except BlogkitError as exc:
-            log.add(exc.to_problem())
-            continue
-        (pages if doc.kind == "page" else posts).append(doc)
+    statics = [StaticFile(src.rel_path, src.path, PurePosixPath(src.rel_path), "/" + escape_path(src.rel_path))
+               for src in sources if src.kind == "static"]
+    documents = read_documents(config, [s for s in sources if s.kind != "static"], ctx, log, progress,
+                               store, memo)
+    posts = [d for d in documents if d.kind != "page"]
+    pages = [d for d in documents if d.kind == "page"]
     statics.extend(_static_dir_files(config))
     visible = [p for p in posts if is_visible(p, config, now)]
     visible.sort(key=post_sort_key, reverse=True)
@@ -227,23 +267,75 @@ def build(config: SiteConfig, progress: Progress = null_progress,
           changed: frozenset[Path] | None = None) -> BuildReport:
     """Build the whole site. Raises BuildFailed (with every problem) and writes nothing on error.
 
-    ``changed`` (from the preview server: absolute paths saved since the last build, None = unknown)
-    is a hint for incremental rebuilds; unused for now."""
+    ``cache`` (kept by the preview server between builds) holds parsed documents, rendered
+    Markdown and the last build's output records in memory; without it they come from the
+    on-disk cache. ``changed`` is a hint from the file watcher; correctness never depends on it
+    (every input is fingerprinted), so it is accepted and not needed.
+    """
     from .render.site import render_site  # late import: rendering pulls in Markdown and Jinja
 
     started = _time.perf_counter()
     log = log if log is not None else ProblemLog()
     check_destination(config.source, config.content_dir, config.destination)
-    model = read_site(config, log, progress)
     store = Cache(cache_path(config))
     try:
+        model = read_site(config, log, progress, store, cache.docs if cache is not None else None)
+        manifest_key = "manifest:" + str(config.destination)
+        if cache is not None and cache.manifest is not None:
+            previous = cache.manifest
+        else:
+            loaded = store.get(manifest_key)
+            previous = loaded if isinstance(loaded, dict) else {}
+        contexts: list[Any] = []
         outputs = render_site(config, model, log, progress, store=store,
-                              memo=cache.markdown if cache is not None else None)
+                              memo=cache.markdown if cache is not None else None,
+                              previous=previous, contexts=contexts)
+        writer = OutputWriter(config.destination, tuple(str(k) for k in (config.get("keep_files") or [])))
+        try:
+            tagged = stage_outputs(writer, outputs, log, progress)
+            if log.errors:
+                raise BuildFailed(log.problems)
+            stats = writer.commit()
+        except BaseException:
+            writer.abort()
+            raise
+        inc = contexts[0].incremental if contexts and contexts[0].incremental is not None else None
+        if inc is not None:
+            for rid, rel in tagged:
+                inc.record_written(rid, rel)
+            manifest = inc.finished()
+            store.put(manifest_key, manifest)
+            if cache is not None:
+                cache.manifest = manifest
     finally:
         store.close()
-    outputs = find_conflicts(outputs, log)
-    if log.errors:
-        raise BuildFailed(log.problems)
-    stats = write_site(config, outputs, progress)
     return BuildReport(posts=len(model.posts), pages=len(model.pages), static=len(model.static_files),
                        stats=stats, seconds=_time.perf_counter() - started, problems=list(log.problems))
+
+
+def stage_outputs(writer: OutputWriter, outputs: Iterable[Output], log: ProblemLog,
+                  progress: Progress) -> list[tuple[str, str]]:
+    """Stage each output as it is rendered (memory stays flat), checking for two sources writing
+    one file (Jekyll only warns and lets the last win; that is an error here). The same origin
+    writing a file twice is a replacement (the paginator's page 1 replaces the plain render)."""
+    from .render.incremental import KeepBytes, TaggedBytes
+
+    origins: dict[PurePosixPath, str] = {}
+    tagged: list[tuple[str, str]] = []
+    task = progress.task("writing", 0)
+    for out in outputs:
+        task.advance()
+        first = origins.get(out.dest)
+        if first is not None and first != out.origin:
+            log.error(f"'{out.origin}' and '{first}' both write {out.dest}", Location(out.origin),
+                      "give one of them another permalink or slug", code="conflict")
+        origins[out.dest] = out.origin
+        if isinstance(out.data, KeepBytes):
+            writer.keep(out.dest)
+        elif out.data is not None:
+            writer.write(out.dest, out.data)
+            if isinstance(out.data, TaggedBytes):
+                tagged.append((out.data.rid, str(out.dest)))
+        elif out.source is not None:
+            writer.copy(out.dest, out.source)
+    return tagged

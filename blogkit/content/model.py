@@ -36,6 +36,7 @@ class Document:
     layout: str | None = None
     doc_id: str = ""                # page.id (posts)
     key_lines: Mapping[str, int] = field(default_factory=dict)
+    source_hash: str = ""           # hash of the file's bytes: the fingerprint incremental builds use
 
     @property
     def is_post(self) -> bool:

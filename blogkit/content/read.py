@@ -6,11 +6,12 @@ tags, URL and output path, excerpt source and reading time.
 """
 from __future__ import annotations
 
+import hashlib
 import math
 import os
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -163,6 +164,13 @@ def output_ext_for(ext: str, markdown_exts: frozenset[str]) -> tuple[str, bool]:
 
 def read_document(src: SourceFile, ctx: ReadContext, text: str | None = None) -> Document:
     """Build the Document for a post, draft or page. Raises BlogkitError with a location."""
+    doc = _read_document(src, ctx, text)
+    return replace(doc, source_hash=hashlib.blake2b(doc.body.encode("utf-8", "surrogatepass")
+                                                    + repr(sorted(doc.data.items(), key=str)).encode(),
+                                                    digest_size=16).hexdigest())
+
+
+def _read_document(src: SourceFile, ctx: ReadContext, text: str | None = None) -> Document:
     if text is None:
         try:
             raw = src.path.read_bytes()

@@ -103,7 +103,7 @@ def plan(ctx: "RenderContext") -> list[FeedSpec]:
 def generate(ctx: "RenderContext") -> list[Output]:
     out = []
     for spec in plan(ctx):
-        xml = render_feed(ctx.site, ctx.config.data, spec)
+        xml = render_feed(ctx.site, ctx.config.data, spec, stable_updated=ctx.config.kind == "blogkit")
         out.append(Output(url_to_relpath(spec.path, ""), xml.encode("utf-8"), origin=f"(feed {spec.path})",
                           kind="feed"))
     return out
@@ -129,8 +129,15 @@ def _author_xml(value: Any) -> str:
     return "<author>" + "".join(parts) + "</author>"
 
 
-def render_feed(site: Mapping[str, Any], config: Mapping[str, Any], spec: FeedSpec) -> str:
+def render_feed(site: Mapping[str, Any], config: Mapping[str, Any], spec: FeedSpec,
+                stable_updated: bool = False) -> str:
+    """``stable_updated``: a blogkit site dates the feed by its newest entry, not by the build time
+    as jekyll-feed does, so an unchanged blog gives a byte-identical feed (no rewrite, no refetch)."""
     cfg = config.get("feed") if isinstance(config.get("feed"), Mapping) else {}
+    updated = site["time"]
+    if stable_updated and not config.get("time"):
+        dates = [_updated(p) for p in spec.posts]
+        updated = max(dates) if dates else updated
     lang = site.get("lang")
     self_url = _abs(site, spec.path)
     head = ['<?xml version="1.0" encoding="utf-8"?>',
@@ -139,7 +146,7 @@ def render_feed(site: Mapping[str, Any], config: Mapping[str, Any], spec: FeedSp
             f'<link href="{xml_escape(self_url)}" rel="self" type="application/atom+xml" />',
             f'<link href="{xml_escape(_abs(site, "/"))}" rel="alternate" type="text/html" '
             + (f'hreflang="{xml_escape(lang)}" ' if lang else "") + "/>",
-            f"<updated>{xmlschema(site['time'])}</updated>",
+            f"<updated>{xmlschema(updated)}</updated>",
             f"<id>{xml_escape(self_url)}</id>"]
     title = site.get("title") or site.get("name")
     if title and spec.title_suffix:

@@ -9,18 +9,22 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
+
+from markupsafe import Markup
 
 from ..config import SiteConfig
 from ..content.model import Document, SiteModel
-from ..errors import BlogkitError, Location, ProblemLog
-from ..cache import Cache, markdown_key
+from ..errors import BlogkitError, Location, Problem, ProblemLog, Severity
+from ..cache import Cache, markdown_key, package_fingerprint
 from ..markdown import Markdown, Rendered, make_markdown, smartify
 from ..parallel import render_all
 from ..progress import Progress, null_progress
 from ..site import Output, zone_of
 from .env import Renderer, make_env
 from .layouts import MissingLayout, render_layouts
+from .incremental import Incremental, OutputRecord, RenderedHTML, Unchanged
+from .tracking import Recording, TrackedDict, TrackedList, TrackedView, digest, shallow
 from .views import doc_view, link_neighbours, site_view
 
 
@@ -35,21 +39,45 @@ class RenderContext:
     post_views: list[dict[str, Any]]
     page_views: list[dict[str, Any]]
     log: ProblemLog
+    incremental: Incremental | None = None
 
-    def render(self, layout: str | None, page: dict[str, Any], content: str, origin: str,
-               paginator: dict[str, Any] | None = None) -> str | None:
-        """Render ``content`` inside ``layout`` with the usual variables; None if it failed."""
+    def render(self, layout: str | None, page: dict[str, Any], content: str | Callable[[], str], origin: str,
+               paginator: dict[str, Any] | None = None, content_fp: str | None = None) -> str | None:
+        """Render ``content`` inside ``layout`` with the usual variables; None if it failed.
+
+        With incremental state, an output whose recorded reads are unchanged is not rendered:
+        an ``Unchanged`` marker is returned and its file is kept.
+        """
+        rid = f"{origin}\0{dict.get(page, 'url', '')}\0{layout}\0{'P' if paginator else ''}"
+        inc, base = self.incremental, ""
+        if inc is not None:
+            if content_fp is None:
+                content = content() if callable(content) else content
+                content_fp = digest(content)
+            base = digest(inc.global_fp, rid, shallow(page), shallow(paginator), content_fp)
+            kept = inc.unchanged(rid, base)
+            if kept is not None:
+                for problem in kept.warnings:
+                    self.log.add(problem)
+                return Unchanged("", rid)
+        text = content() if callable(content) else content
         context = {"site": self.site, "page": page, "paginator": paginator}
-        try:
-            return render_layouts(self.renderer, layout, content, context, Location(origin),
-                                  self.config.source)
-        except MissingLayout as exc:
-            # Jekyll warns and writes the content without a layout; so do we.
-            self.log.warn(exc.message, exc.where, exc.hint, code=exc.code)
-            return content
-        except BlogkitError as exc:
-            self.log.add(exc.to_problem())
-            return None
+        warnings: list[Problem] = []
+        with Recording() as reads:
+            try:
+                html = render_layouts(self.renderer, layout, text, context, Location(origin), self.config.source)
+            except MissingLayout as exc:
+                # Jekyll warns and writes the content without a layout; so do we.
+                warnings.append(exc.to_problem(Severity.WARNING))
+                html = text
+            except BlogkitError as exc:
+                self.log.add(exc.to_problem())
+                return None
+        for problem in warnings:
+            self.log.add(problem)
+        if inc is not None:
+            inc.remember(rid, base, reads, warnings)
+        return RenderedHTML(html, rid)
 
 
 Generator = Callable[[RenderContext], list[Output]]
@@ -66,20 +94,22 @@ def _markdown_texts(docs: list[Document]) -> list[str]:
     return list(dict.fromkeys(texts))
 
 
-def render_markdown(docs: list[Document], md: Markdown, options: dict[str, Any] | None,
-                    store: Cache | None, memo: dict[str, Any] | None, log: ProblemLog,
-                    progress: Progress) -> dict[str, Rendered]:
-    """Markdown for every document, from the in-process memo, the disk cache, or the workers."""
+def prepare_markdown(docs: list[Document], md: Markdown, options: dict[str, Any] | None,
+                     store: Cache | None, memo: dict[str, Any] | None, log: ProblemLog,
+                     progress: Progress) -> Callable[[str], Rendered | None]:
+    """Render every Markdown text not already cached (on every core); return a lookup.
+
+    Cached results are not loaded here: an incremental build only reads the HTML of the
+    outputs it actually renders.
+    """
     texts = _markdown_texts(docs)
     fingerprint = json.dumps(options or {}, sort_keys=True, default=str)
     keys = {text: markdown_key(fingerprint, text) for text in texts}
-    found: dict[str, Any] = {}
-    if memo is not None:
-        found.update({k: memo[k] for k in keys.values() if k in memo})
-    missing_keys = [k for k in keys.values() if k not in found]
-    if store is not None and missing_keys:
-        found.update(store.get_many(missing_keys))
-    todo = [t for t in texts if keys[t] not in found]
+    present = {k for k in keys.values() if memo is not None and k in memo}
+    absent = [k for k in keys.values() if k not in present]
+    if store is not None and absent:
+        present |= store.keys_present(absent)
+    todo = [t for t in texts if keys[t] not in present]
     task = progress.task("markdown", len(todo))
     fresh: dict[str, Rendered] = {}
     for text, result in zip(todo, render_all(todo, md, options)):
@@ -93,34 +123,68 @@ def render_markdown(docs: list[Document], md: Markdown, options: dict[str, Any] 
         fresh[keys[text]] = result
     if store is not None:
         store.put_many(fresh)
-    found.update(fresh)
     if memo is not None:
-        memo.clear()
-        memo.update({k: found[k] for k in keys.values() if k in found})
-    return {text: found[keys[text]] for text in texts if keys[text] in found}
+        memo.update(fresh)
+        wanted = set(keys.values())
+        for stale in [k for k in memo if k not in wanted]:
+            del memo[stale]
+    elif store is not None:
+        fresh.clear()  # the disk cache has them; keep memory flat on big sites
+
+    def lookup(text: str) -> Rendered | None:
+        key = keys.get(text) or markdown_key(fingerprint, text)
+        if key in fresh:
+            return fresh[key]
+        if memo is not None and key in memo:
+            return memo[key]
+        value = store.get(key) if store is not None else None
+        if value is None:  # no cache at all: render on demand
+            try:
+                value = md.render(text)
+            except Exception:  # noqa: BLE001 - already reported above when it failed
+                return None
+        return value
+
+    return lookup
+
+
+def _tracked_view(doc: Document, lookup: Callable[[str], Rendered | None]) -> TrackedView:
+    def content() -> Markup:
+        r = lookup(doc.body) if doc.is_markdown else None
+        return Markup(r.html if r is not None else doc.body)
+
+    def excerpt() -> Markup:
+        if doc.excerpt_verbatim is not None:
+            return Markup(doc.excerpt_verbatim)
+        if doc.excerpt_source is None:
+            return Markup("")
+        r = lookup(doc.excerpt_source) if doc.is_markdown else None
+        return Markup(r.html if r is not None else doc.excerpt_source)
+
+    def toc() -> list[dict[str, Any]]:
+        r = lookup(doc.body) if doc.is_markdown else None
+        return [{"level": h.level, "id": h.id, "text": h.text} for h in (r.headings if r else ())]
+
+    lazy: dict[str, Callable[[], Any]] = {"content": content, "toc": toc}
+    if doc.is_post:
+        lazy["excerpt"] = excerpt
+    return TrackedView(doc_view(doc), "doc:" + doc.rel_path,
+                       digest(doc.source_hash, doc.rel_path, doc.url, doc.kind), lazy)
 
 
 def render_site(config: SiteConfig, model: SiteModel, log: ProblemLog,
                 progress: Progress = null_progress, generators: list[Generator] | None = None,
-                store: Cache | None = None, memo: dict[str, Any] | None = None) -> list[Output]:
+                store: Cache | None = None, memo: dict[str, Any] | None = None,
+                previous: dict[str, OutputRecord] | None = None,
+                contexts: list[RenderContext] | None = None) -> Iterator[Output]:
+    """Yield every output file. ``previous`` (the last build's records) enables skipping."""
     options = config.get("kramdown") if isinstance(config.get("kramdown"), dict) else None
     md = make_markdown(options)
     zone = zone_of(config)
     renderer = make_env(config, lambda text: md.render(str(text)).html, smartify, zone)
     docs = [*model.posts, *model.pages]
-    html_of = render_markdown(docs, md, options, store, memo, log, progress)
-    views: dict[str, dict[str, Any]] = {}
-    for doc in docs:
-        rendered = html_of.get(doc.body) if doc.is_markdown else None
-        if doc.excerpt_verbatim is not None:
-            excerpt: str | None = doc.excerpt_verbatim
-        elif doc.excerpt_source is not None:
-            ex = html_of.get(doc.excerpt_source) if doc.is_markdown else None
-            excerpt = ex.html if ex is not None else doc.excerpt_source
-        else:
-            excerpt = None
-        html = rendered.html if rendered is not None else doc.body
-        views[doc.rel_path] = doc_view(doc, html, excerpt, rendered.headings if rendered else ())
+    lookup = prepare_markdown(docs, md, options, store, memo, log, progress)
+    views = {doc.rel_path: _tracked_view(doc, lookup) for doc in docs}
     post_views = [views[p.rel_path] for p in model.posts]
     page_views = [views[p.rel_path] for p in model.pages]
     link_neighbours(post_views)
@@ -131,20 +195,66 @@ def render_site(config: SiteConfig, model: SiteModel, log: ProblemLog,
         from ..generators import all_view_hooks
         for hook in all_view_hooks():
             hook(ctx)
+    if previous is not None:
+        ctx.incremental = Incremental(previous, config.destination, global_fingerprint(config, renderer),
+                                      make_resolver(views, site))
+    if contexts is not None:
+        contexts.append(ctx)
 
-    outputs: list[Output] = []
     task = progress.task("templates", len(docs))
     for doc in (*model.pages, *model.posts):  # Jekyll writes pages, then posts
         task.advance()
         view = views[doc.rel_path]
-        html = ctx.render(doc.layout, view, str(view["content"]), doc.rel_path)
+        html = ctx.render(doc.layout, view, lambda v=view: str(v["content"]), doc.rel_path,
+                          content_fp=view.fingerprint())
         if html is not None:
-            outputs.append(Output(doc.dest, html.encode("utf-8"), origin=doc.rel_path, kind=doc.kind))
+            yield Output(doc.dest, html.encode("utf-8"), origin=doc.rel_path, kind=doc.kind)
     for generate in (generators if generators is not None else default_generators()):
-        outputs.extend(generate(ctx))
+        yield from generate(ctx)
     for sf in model.static_files:
-        outputs.append(Output(sf.dest, source=sf.path, origin=sf.rel_path, kind="static"))
-    return outputs
+        yield Output(sf.dest, source=sf.path, origin=sf.rel_path, kind="static")
+
+
+def make_resolver(views: dict[str, TrackedView], site: dict[str, Any]) -> Callable[[str], str | None]:
+    """Fingerprint of a dependency name recorded while rendering (see render/tracking.py)."""
+    by_key = {v._bk_key: v for v in views.values()}
+    collections: dict[str, Any] = {}
+    for value in dict.values(site):
+        if isinstance(value, (TrackedList, TrackedDict)):
+            collections[value._bk_key] = value
+            if isinstance(value, TrackedDict):
+                for member in dict.values(value):
+                    if isinstance(member, TrackedList):
+                        collections[member._bk_key] = member
+    memo: dict[str, str | None] = {}
+
+    def resolve(dep: str) -> str | None:
+        if dep in memo:
+            return memo[dep]
+        if dep in by_key:
+            fp: str | None = by_key[dep].fingerprint()
+        elif dep in collections:
+            fp = collections[dep].fingerprint()
+        elif dep.startswith("site.") and dep != "site.*":
+            name = dep[5:]
+            fp = digest(shallow(dict.get(site, name))) if dict.__contains__(site, name) else "absent"
+        else:
+            fp = None
+        memo[dep] = fp
+        return fp
+
+    return resolve
+
+
+def global_fingerprint(config: SiteConfig, renderer: Renderer) -> str:
+    """Everything every output depends on: blogkit's code and theme, the config, the templates."""
+    templates = []
+    for base in renderer.loader.searchpath:
+        for path in sorted(base.rglob("*")):
+            if path.is_file():
+                templates.append(f"{path}:{digest(path.read_bytes())}")
+    return digest(package_fingerprint(), json.dumps(config.data, sort_keys=True, default=str),
+                  sorted(config.features), *templates)
 
 
 def default_generators() -> list[Generator]:

@@ -13,20 +13,21 @@ from markupsafe import Markup
 
 from ..content.model import Document, SiteModel, StaticFile
 from ..dates import xmlschema
+from .tracking import TrackedDict, TrackedList, TrackedSite
 
 
-def doc_view(doc: Document, content: str, excerpt: str | None, headings: Sequence[Any] = ()) -> dict[str, Any]:
+def doc_view(doc: Document) -> dict[str, Any]:
+    """The template view of a document, without its HTML (`content`, `excerpt` and `toc` are
+    added lazily by render/site.py, so an output that is not re-rendered never loads them)."""
     view: dict[str, Any] = dict(doc.data)
     view.update({
         "url": doc.url,
         "path": doc.rel_path,
         "relative_path": doc.rel_path,
         "name": os.path.basename(doc.rel_path),
-        "content": Markup(content),
         "output_ext": doc.output_ext,
         "layout": doc.layout,
         "reading_time": doc.reading_time,
-        "toc": [{"level": h.level, "id": h.id, "text": h.text} for h in headings],
     })
     if doc.title is not None:
         view["title"] = doc.title
@@ -35,7 +36,7 @@ def doc_view(doc: Document, content: str, excerpt: str | None, headings: Sequenc
             "date": doc.date, "slug": doc.slug, "categories": list(doc.categories), "tags": list(doc.tags),
             "id": doc.doc_id, "collection": "posts", "draft": doc.kind == "draft",
             "ext": os.path.splitext(doc.rel_path)[1],
-            "excerpt": Markup(excerpt or ""), "previous": None, "next": None,
+            "previous": None, "next": None,
         })
     elif "date" in doc.data and doc.date is not None:
         view["date"] = doc.date
@@ -45,8 +46,8 @@ def doc_view(doc: Document, content: str, excerpt: str | None, headings: Sequenc
 def link_neighbours(post_views: Sequence[dict[str, Any]]) -> None:
     """`previous`/`next` follow ascending date order; site.posts is newest first."""
     for i, view in enumerate(post_views):
-        view["next"] = post_views[i - 1] if i > 0 else None
-        view["previous"] = post_views[i + 1] if i + 1 < len(post_views) else None
+        dict.__setitem__(view, "next", post_views[i - 1] if i > 0 else None)
+        dict.__setitem__(view, "previous", post_views[i + 1] if i + 1 < len(post_views) else None)
 
 
 def static_view(sf: StaticFile, mtime: float | None = None) -> dict[str, Any]:
@@ -58,17 +59,23 @@ def static_view(sf: StaticFile, mtime: float | None = None) -> dict[str, Any]:
 
 def site_view(config_data: Mapping[str, Any], model: SiteModel, post_views: Sequence[dict[str, Any]],
               page_views: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    by_url = {v["url"]: v for v in post_views}
-    site: dict[str, Any] = dict(config_data)
+    by_url = {dict.__getitem__(v, "url"): v for v in post_views}
+
+    def terms(index: Mapping[Any, Sequence[str]], name: str) -> TrackedDict:
+        return TrackedDict({k: TrackedList([by_url[u] for u in urls if u in by_url], f"list:{name}[{k}]")
+                            for k, urls in index.items()}, f"dict:{name}")
+
+    site = TrackedSite(config_data)
     site.update({
         "time": model.time,
-        "posts": list(post_views),
-        "pages": list(page_views),
-        "html_pages": [p for p in page_views if str(p.get("output_ext")) in (".html", ".htm")],
-        "categories": {k: [by_url[u] for u in urls if u in by_url] for k, urls in model.categories.items()},
-        "tags": {k: [by_url[u] for u in urls if u in by_url] for k, urls in model.tags.items()},
+        "posts": TrackedList(post_views, "list:site.posts"),
+        "pages": TrackedList(page_views, "list:site.pages"),
+        "html_pages": TrackedList([p for p in page_views if str(dict.get(p, "output_ext")) in (".html", ".htm")],
+                                  "list:site.html_pages"),
+        "categories": terms(model.categories, "site.categories"),
+        "tags": terms(model.tags, "site.tags"),
         "static_files": [static_view(s) for s in model.static_files],
-        "documents": list(post_views),
+        "documents": TrackedList(post_views, "list:site.documents"),
     })
     site.setdefault("data", {})
     return site

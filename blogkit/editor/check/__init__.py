@@ -68,7 +68,7 @@ def _generated_outputs(config: SiteConfig) -> list[str]:
 
     log = ProblemLog()
     model = read_site(config, log)
-    return [str(out.dest) for out in render_site(config, model, log)]
+    return [str(out.dest) for out in list(render_site(config, model, log))]
 
 
 def _site_relative(problem: Problem, config: SiteConfig) -> Problem:

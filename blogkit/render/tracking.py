@@ -1,0 +1,261 @@
+"""Dependency tracking for incremental builds: views that remember who read them.
+
+A template reads ``page``, ``site.posts``, ``page.previous.title``… Every post and page view is
+a ``TrackedView`` (a dict that records its key when read) and every collection that can change
+membership (``site.posts``, ``site.tags``…) is a ``TrackedList``/``TrackedDict`` that records its
+name. While an output renders, those reads are collected; the output's cache key is then a hash
+of the fingerprints of exactly what it read. On the next build, an output whose recorded
+dependencies all have the same fingerprints is not rendered again (``render/incremental.py``).
+
+Fingerprints are content hashes: a view's is its source file's hash plus the URLs it links to
+(previous, next, related), a collection's is the list of its members' keys.
+"""
+from __future__ import annotations
+
+import hashlib
+from contextvars import ContextVar
+from datetime import date, datetime
+from typing import Any, Callable, Iterator
+
+_reads: ContextVar[set[str] | None] = ContextVar("blogkit_reads", default=None)
+
+
+def record(key: str) -> None:
+    reads = _reads.get()
+    if reads is not None:
+        reads.add(key)
+
+
+class Recording:
+    """``with Recording() as reads:`` collects every tracked read made inside the block."""
+
+    def __enter__(self) -> set[str]:
+        self.reads: set[str] = set()
+        self._token = _reads.set(self.reads)
+        return self.reads
+
+    def __exit__(self, *exc: object) -> None:
+        _reads.reset(self._token)
+
+
+def digest(*parts: object) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(str(part).encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+class TrackedView(dict):  # type: ignore[type-arg]
+    """A page/post view. Attribute names are prefixed so templates never see them."""
+
+    _bk_key: str
+    _bk_base: str
+    _bk_lazy: dict[str, Callable[[], Any]]
+
+    # Values computed on every read and never kept (a post's HTML: keeping 5,000 of them in
+    # memory is what the lazy loading is there to avoid).
+    VOLATILE = frozenset({"content"})
+
+    def __init__(self, data: dict[str, Any], key: str, base_fp: str,
+                 lazy: dict[str, Callable[[], Any]] | None = None) -> None:
+        super().__init__(data)
+        self._bk_key = key
+        self._bk_base = base_fp
+        self._bk_lazy = dict(lazy or {})
+
+    def _bk_load(self, name: str) -> None:
+        if name in self.VOLATILE and name in self._bk_lazy:
+            return
+        loader = self._bk_lazy.pop(name, None)
+        if loader is not None:
+            dict.__setitem__(self, name, loader())
+
+    def _bk_value(self, name: str, default: Any = None) -> Any:
+        if name in self.VOLATILE and name in self._bk_lazy:
+            return self._bk_lazy[name]()
+        if name in self._bk_lazy:
+            self._bk_load(name)
+        return dict.get(self, name, default)
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        self._bk_lazy.pop(name, None)
+        dict.__setitem__(self, name, value)
+
+    def _bk_load_all(self) -> None:
+        for name in list(self._bk_lazy):
+            if name in self.VOLATILE:
+                dict.__setitem__(self, name, self._bk_lazy.pop(name)())
+            else:
+                self._bk_load(name)
+
+    def __getitem__(self, name: str) -> Any:
+        record(self._bk_key)
+        if name in self._bk_lazy:
+            return self._bk_value(name)
+        return dict.__getitem__(self, name)
+
+    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
+        record(self._bk_key)
+        return self._bk_value(name, default)
+
+    def __contains__(self, name: object) -> bool:
+        record(self._bk_key)
+        return dict.__contains__(self, name) or name in self._bk_lazy
+
+    def __iter__(self) -> Iterator[str]:
+        record(self._bk_key)
+        self._bk_load_all()
+        return dict.__iter__(self)
+
+    def __len__(self) -> int:
+        self._bk_load_all()
+        return dict.__len__(self)
+
+    def keys(self):  # type: ignore[no-untyped-def,override]
+        record(self._bk_key)
+        self._bk_load_all()
+        return dict.keys(self)
+
+    def items(self):  # type: ignore[no-untyped-def,override]
+        record(self._bk_key)
+        self._bk_load_all()
+        return dict.items(self)
+
+    def values(self):  # type: ignore[no-untyped-def,override]
+        record(self._bk_key)
+        self._bk_load_all()
+        return dict.values(self)
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        self._bk_load_all()
+        return (dict, (dict(self),))
+
+    def fingerprint(self) -> str:
+        """Own content plus the identity of the views it links to (their content is tracked
+        separately when a template reads them)."""
+        links = []
+        for name in ("previous", "next"):
+            other = dict.get(self, name)
+            links.append(other._bk_key if isinstance(other, TrackedView) else "")
+        related = dict.get(self, "related") or []
+        links.extend(r._bk_key if isinstance(r, TrackedView) else repr(r) for r in related)
+        return digest(self._bk_base, *links)
+
+
+class TrackedList(list):  # type: ignore[type-arg]
+    """A collection (site.posts, site.categories[x]…) that records its name when read."""
+
+    _bk_key: str
+
+    def __init__(self, items: Any, key: str) -> None:
+        super().__init__(items)
+        self._bk_key = key
+
+    def __iter__(self) -> Iterator[Any]:
+        record(self._bk_key)
+        return list.__iter__(self)
+
+    def __getitem__(self, index: Any) -> Any:
+        record(self._bk_key)
+        return list.__getitem__(self, index)
+
+    def __len__(self) -> int:
+        record(self._bk_key)
+        return list.__len__(self)
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (list, (list(list.__iter__(self)),))
+
+    def fingerprint(self) -> str:
+        return digest(*(member_key(m) for m in list.__iter__(self)))
+
+
+class TrackedDict(dict):  # type: ignore[type-arg]
+    """site.categories / site.tags: keys and membership recorded under one name."""
+
+    _bk_key: str
+
+    def __init__(self, data: dict[str, Any], key: str) -> None:
+        super().__init__(data)
+        self._bk_key = key
+
+    def __getitem__(self, name: Any) -> Any:
+        record(self._bk_key)
+        return dict.__getitem__(self, name)
+
+    def get(self, name: Any, default: Any = None) -> Any:  # type: ignore[override]
+        record(self._bk_key)
+        return dict.get(self, name, default)
+
+    def __iter__(self) -> Iterator[Any]:
+        record(self._bk_key)
+        return dict.__iter__(self)
+
+    def __len__(self) -> int:
+        record(self._bk_key)
+        return dict.__len__(self)
+
+    def __contains__(self, name: object) -> bool:
+        record(self._bk_key)
+        return dict.__contains__(self, name)
+
+    def keys(self):  # type: ignore[no-untyped-def,override]
+        record(self._bk_key)
+        return dict.keys(self)
+
+    def items(self):  # type: ignore[no-untyped-def,override]
+        record(self._bk_key)
+        return dict.items(self)
+
+    def values(self):  # type: ignore[no-untyped-def,override]
+        record(self._bk_key)
+        return dict.values(self)
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (dict, (dict(dict.items(self)),))
+
+    def fingerprint(self) -> str:
+        return digest(*(f"{k}={[member_key(m) for m in v]}" for k, v in dict.items(self)))
+
+
+class TrackedSite(dict):  # type: ignore[type-arg]
+    """The `site` view: each key read is recorded as ``site.<key>``."""
+
+    def __getitem__(self, name: str) -> Any:
+        record("site." + str(name))
+        return dict.__getitem__(self, name)
+
+    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
+        record("site." + str(name))
+        return dict.get(self, name, default)
+
+    def __contains__(self, name: object) -> bool:
+        record("site." + str(name))
+        return dict.__contains__(self, name)
+
+    def __iter__(self) -> Iterator[str]:
+        record("site.*")
+        return dict.__iter__(self)
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (dict, (dict(dict.items(self)),))
+
+
+def member_key(value: Any) -> str:
+    return value._bk_key if isinstance(value, TrackedView) else shallow(value)
+
+
+def shallow(value: Any) -> str:
+    """A fingerprint of a template argument: views by key, containers element by element."""
+    if isinstance(value, TrackedView):
+        return "V:" + value._bk_key
+    if isinstance(value, (TrackedList, TrackedDict)):
+        return "C:" + value._bk_key + ":" + value.fingerprint()
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{k!s}:{shallow(v)}" for k, v in dict.items(value)) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(shallow(v) for v in value) + "]"
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return repr(value)

@@ -1,0 +1,104 @@
+"""Warm and incremental builds must give byte-identical output to a cold build, after every
+kind of edit. The cold build runs with no cache at all into a fresh destination."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from blogkit.config import load_config
+from blogkit.site import BuildCache, build
+from sitekit import write_files
+
+SITE_YML = """title: Incremental
+lang: ja
+timezone: Asia/Tokyo
+time: 2025-12-01 00:00:00 +0900
+url: https://example.com
+paginate: 3
+"""
+
+
+def post(i: int, tags: str, body: str = "", title: str | None = None) -> str:
+    return (f"---\nlayout: post\ntitle: \"{title or f'記事 {i}'}\"\ndate: 2025-0{1 + i % 9}-{10 + i % 18:02d} 09:00:00 +0900\n"
+            f"categories: [{'分析' if i % 2 else 'News'}]\ntags: [{tags}]\n---\n\n"
+            f"最初の段落 {i}。{body}\n\n## 見出し\n\n本文 {i} の続き。\n")
+
+
+def files() -> dict[str, str]:
+    out = {"site.yml": SITE_YML, "content/index.md": "---\nlayout: home\n---\n",
+           "content/about.md": "---\nlayout: page\ntitle: About\n---\nabout\n", "static/style.css": "a{}"}
+    for i in range(12):
+        out[f"content/_posts/2025-{1 + i % 9:02d}-{10 + i:02d}-p{i}.md"] = post(i, "AI, GPU" if i % 3 else "AI, 半導体")
+    return out
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def cold(site: Path, tmp: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
+    dest = tmp / "cold"
+    shutil.rmtree(dest, ignore_errors=True)
+    monkeypatch.setenv("BLOGKIT_CACHE", "0")
+    config, _ = load_config(site, destination=dest)
+    build(config)
+    monkeypatch.delenv("BLOGKIT_CACHE")
+    return tree(dest)
+
+
+EDITS = {
+    "body": lambda s: _sub(s / "content/_posts/2025-02-11-p1.md", "続き", "書き直した続き"),
+    "first paragraph (excerpt)": lambda s: _sub(s / "content/_posts/2025-03-12-p2.md", "最初の段落 2", "新しい書き出し"),
+    "title": lambda s: _sub(s / "content/_posts/2025-04-13-p3.md", "記事 3", "改題した記事"),
+    "tags": lambda s: _sub(s / "content/_posts/2025-05-14-p4.md", "tags: [AI, GPU]", "tags: [新タグ]"),
+    "new post": lambda s: (s / "content/_posts/2025-09-30-new.md").write_text(post(30, "AI, 新規"), encoding="utf-8"),
+    "deleted post": lambda s: (s / "content/_posts/2025-06-15-p5.md").unlink(),
+    "template": lambda s: write_files(s, {"templates/post.html": "---\nlayout: default\n---\n<article class=\"x\">{{ content }}</article>\n"}),
+    "config": lambda s: _sub(s / "site.yml", "title: Incremental", "title: Renamed"),
+    "static": lambda s: (s / "static/style.css").write_text("a{color:red}"),
+}
+
+
+def _sub(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.mark.parametrize("in_process", [False, True], ids=["disk-cache", "server-cache"])
+def test_incremental_equals_cold_after_each_edit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                in_process: bool) -> None:
+    site = write_files(tmp_path / "site", files())
+    dest = tmp_path / "warm"
+    memory = BuildCache() if in_process else None
+
+    def warm() -> tuple[dict[str, bytes], int]:
+        config, _ = load_config(site, destination=dest)
+        report = build(config, cache=memory)
+        return tree(dest), report.stats.written
+
+    first, _ = warm()
+    assert first == cold(site, tmp_path, monkeypatch)
+    again, written = warm()
+    assert again == first and written == 0   # nothing changed: nothing rewritten
+    for name, edit in EDITS.items():
+        edit(site)
+        got, written = warm()
+        want = cold(site, tmp_path, monkeypatch)
+        assert set(got) == set(want), name
+        differing = [p for p in want if got[p] != want[p]]
+        assert not differing, f"after the {name} edit, these differ from a cold build: {differing[:5]}"
+        assert written > 0, name
+
+
+def test_body_edit_renders_only_what_shows_it(tmp_path: Path) -> None:
+    site = write_files(tmp_path / "site", files())
+    dest = tmp_path / "out"
+    config, _ = load_config(site, destination=dest)
+    build(config)
+    _sub(site / "content/_posts/2025-02-11-p1.md", "続き", "書き直した続き")
+    report = build(config)
+    # the post itself, plus the feeds and the pages that show its content; not every page
+    assert 0 < report.stats.written < len(tree(dest)) // 2
