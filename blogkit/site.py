@@ -226,6 +226,7 @@ def build(config: SiteConfig, progress: Progress = null_progress,
           log: ProblemLog | None = None, cache: BuildCache | None = None) -> BuildReport:
     """Build the whole site. Raises BuildFailed (with every problem) and writes nothing on error."""
     from .render.site import render_site  # late import: rendering pulls in Markdown and Jinja
+    from .liquid import template_engine
 
     started = _time.perf_counter()
     log = log if log is not None else ProblemLog()
@@ -242,4 +243,5 @@ def build(config: SiteConfig, progress: Progress = null_progress,
         raise BuildFailed(log.problems)
     stats = write_site(config, outputs, progress)
     return BuildReport(posts=len(model.posts), pages=len(model.pages), static=len(model.static_files),
-                       stats=stats, seconds=_time.perf_counter() - started, problems=list(log.problems))
+                       stats=stats, seconds=_time.perf_counter() - started, problems=list(log.problems),
+                       engine=template_engine(config))

@@ -19,6 +19,7 @@ from ..markdown import Markdown, Rendered, make_markdown, smartify
 from ..parallel import render_all
 from ..progress import Progress, null_progress
 from ..site import Output, zone_of
+from ..liquid import make_engine
 from .env import Renderer, make_env
 from .layouts import MissingLayout, render_layouts
 from .views import doc_view, link_neighbours, site_view
@@ -35,12 +36,15 @@ class RenderContext:
     post_views: list[dict[str, Any]]
     page_views: list[dict[str, Any]]
     log: ProblemLog
+    engine: Any = None                   # LiquidEngine of a Jekyll site (None: Jinja only)
 
     def render(self, layout: str | None, page: dict[str, Any], content: str, origin: str,
                paginator: dict[str, Any] | None = None) -> str | None:
         """Render ``content`` inside ``layout`` with the usual variables; None if it failed."""
         context = {"site": self.site, "page": page, "paginator": paginator}
         try:
+            if self.engine is not None and self.engine.use_layouts:  # the site's own _layouts/
+                return self.engine.render_layouts(layout, content, context, Location(origin))
             return render_layouts(self.renderer, layout, content, context, Location(origin),
                                   self.config.source)
         except MissingLayout as exc:
@@ -107,26 +111,37 @@ def render_site(config: SiteConfig, model: SiteModel, log: ProblemLog,
     md = make_markdown(options)
     zone = zone_of(config)
     renderer = make_env(config, lambda text: md.render(str(text)).html, smartify, zone)
+
+    def views_of(docs: list[Document]) -> dict[str, dict[str, Any]]:
+        html_of = render_markdown(docs, md, options, store, memo, log, progress)
+        views: dict[str, dict[str, Any]] = {}
+        for doc in docs:
+            rendered = html_of.get(doc.body) if doc.is_markdown else None
+            if doc.excerpt_verbatim is not None:
+                excerpt: str | None = doc.excerpt_verbatim
+            elif doc.excerpt_source is not None:
+                ex = html_of.get(doc.excerpt_source) if doc.is_markdown else None
+                excerpt = ex.html if ex is not None else doc.excerpt_source
+            else:
+                excerpt = None
+            html = rendered.html if rendered is not None else doc.body
+            views[doc.rel_path] = doc_view(doc, html, excerpt, rendered.headings if rendered else ())
+        return views
+
+    # A Jekyll site's bodies go through Liquid before Markdown (spec §10.2).
+    engine = make_engine(config, model, lambda text: md.render(str(text)).html, smartify, zone, log)
+    if engine is not None:
+        model = engine.render_bodies(model, views_of, log)
     docs = [*model.posts, *model.pages]
-    html_of = render_markdown(docs, md, options, store, memo, log, progress)
-    views: dict[str, dict[str, Any]] = {}
-    for doc in docs:
-        rendered = html_of.get(doc.body) if doc.is_markdown else None
-        if doc.excerpt_verbatim is not None:
-            excerpt: str | None = doc.excerpt_verbatim
-        elif doc.excerpt_source is not None:
-            ex = html_of.get(doc.excerpt_source) if doc.is_markdown else None
-            excerpt = ex.html if ex is not None else doc.excerpt_source
-        else:
-            excerpt = None
-        html = rendered.html if rendered is not None else doc.body
-        views[doc.rel_path] = doc_view(doc, html, excerpt, rendered.headings if rendered else ())
+    views = views_of(docs)
     post_views = [views[p.rel_path] for p in model.posts]
     page_views = [views[p.rel_path] for p in model.pages]
     link_neighbours(post_views)
     site = site_view(config.data, model, post_views, page_views)
     site["features"] = sorted(config.features)
-    ctx = RenderContext(config, model, renderer, site, post_views, page_views, log)
+    if engine is not None:
+        site["data"] = engine.data
+    ctx = RenderContext(config, model, renderer, site, post_views, page_views, log, engine)
 
     outputs: list[Output] = []
     task = progress.task("templates", len(docs))
