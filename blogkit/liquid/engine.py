@@ -142,7 +142,7 @@ class LiquidEngine:
         try:
             return self.env.from_string(text, name=shown).render(**scope)
         except LiquidError as exc:
-            raise self._located(exc, shown, first_line - 1) from None
+            raise self.env.located(exc, shown, first_line - 1) from None
         except BlogkitError:
             raise
         except Exception as exc:  # noqa: BLE001 - a filter failing on odd data: say where
@@ -150,15 +150,6 @@ class LiquidEngine:
                                "check the filters used in this file", code="liquid") from None
         finally:
             self.env.sources.pop(id(text), None)
-
-    def _located(self, exc: LiquidError, shown: str, offset: int) -> BlogkitError:
-        line = None
-        token = exc.token
-        if token is not None and token.start_index >= 0:
-            shown, offset = self.env.sources.get(id(token.source), (shown, offset))
-            line = token.source.count("\n", 0, token.start_index) + 1 + offset
-        return BlogkitError(f"Liquid error: {exc.message}", Location(shown, line),
-                            "fix the Liquid tag or output on that line", code="liquid")
 
     # --- layouts ---------------------------------------------------------------------
 
@@ -184,7 +175,7 @@ class LiquidEngine:
         try:
             template = self.env.from_string(parsed.body, name=shown)
         except LiquidError as exc:
-            raise self._located(exc, shown, parsed.body_line - 1) from None
+            raise self.env.located(exc, shown, parsed.body_line - 1) from None
         found = Layout(template, dict(parsed.meta), shown)
         self._layouts[name] = found
         return found
@@ -208,7 +199,7 @@ class LiquidEngine:
             try:
                 content = found.template.render(**context, content=content, layout=layout_vars)
             except LiquidError as exc:
-                raise self._located(exc, found.shown, 0) from None
+                raise self.env.located(exc, found.shown, 0) from None
             except BlogkitError:
                 raise
             except Exception as exc:  # noqa: BLE001

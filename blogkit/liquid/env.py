@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING, Any, Mapping, TextIO
 
 from liquid import Environment, Mode, Undefined
 from liquid.builtin.output import Output, OutputNode
+from liquid.exceptions import LiquidError
 from liquid.template import BoundTemplate
 
+from ..errors import BlogkitError, Location
 from ..filters import FilterContext, make_filters, ruby_inspect, ruby_to_s
 from .tags import TAGS, SiteIndex
 
@@ -79,9 +81,22 @@ class JekyllEnvironment(Environment):
             name = _shown(path, self.site_index.source)
             text = path.read_text(encoding="utf-8")
             self.sources[id(text)] = (name, 0)
-            found = self.from_string(text, name=name)
+            try:
+                found = self.from_string(text, name=name)
+            except LiquidError as exc:  # a syntax error belongs to the include, not its caller
+                raise self.located(exc, name, 0) from None
             self._includes[path] = found
         return found
+
+    def located(self, exc: LiquidError, shown: str, offset: int) -> BlogkitError:
+        """A Liquid error as ``file:line``: the file whose text holds the failing token."""
+        line = None
+        token = exc.token
+        if token is not None and token.start_index >= 0:
+            shown, offset = self.sources.get(id(token.source), (shown, offset))
+            line = token.source.count("\n", 0, token.start_index) + 1 + offset
+        return BlogkitError(f"Liquid error: {exc.message}", Location(shown, line),
+                            "fix the Liquid tag or output on that line", code="liquid")
 
 
 def _shown(path: Path, root: Path) -> str:
