@@ -73,6 +73,8 @@ class JekyllEnvironment(Environment):
         # Jekyll's own filters (and its `date`, which converts to the site zone) win over
         # python-liquid's built-ins of the same name, as they do in Jekyll.
         self.filters.update(make_filters(filter_ctx))
+        self.filters["truncate"] = truncate
+
 
     def include_template(self, path: Path) -> BoundTemplate:
         """An ``_includes`` (or include_relative) file, parsed once per build."""
@@ -97,6 +99,15 @@ class JekyllEnvironment(Environment):
             line = token.source.count("\n", 0, token.start_index) + 1 + offset
         return BlogkitError(f"Liquid error: {exc.message}", Location(shown, line),
                             "fix the Liquid tag or output on that line", code="liquid")
+
+
+def truncate(value: Any, length: Any = 50, ellipsis: Any = "...") -> str | None:
+    """Liquid 5.4's truncate: python-liquid 2.3 shortens a string exactly ``length`` long."""
+    if value is None:
+        return None
+    text, tail = liquid_str(value), liquid_str(ellipsis)
+    size = int(length)
+    return text if len(text) <= size else text[:max(size - len(tail), 0)] + tail
 
 
 def _shown(path: Path, root: Path) -> str:
