@@ -272,6 +272,7 @@ def build(config: SiteConfig, progress: Progress = null_progress,
     on-disk cache. ``changed`` is a hint from the file watcher; correctness never depends on it
     (every input is fingerprinted), so it is accepted and not needed.
     """
+    from .liquid import template_engine
     from .render.site import render_site  # late import: rendering pulls in Markdown and Jinja
 
     started = _time.perf_counter()
@@ -310,7 +311,8 @@ def build(config: SiteConfig, progress: Progress = null_progress,
     finally:
         store.close()
     return BuildReport(posts=len(model.posts), pages=len(model.pages), static=len(model.static_files),
-                       stats=stats, seconds=_time.perf_counter() - started, problems=list(log.problems))
+                       stats=stats, seconds=_time.perf_counter() - started, problems=list(log.problems),
+                       engine=template_engine(config))
 
 
 def stage_outputs(writer: OutputWriter, outputs: Iterable[Output], log: ProblemLog,

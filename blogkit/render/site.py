@@ -7,7 +7,7 @@ layout chain. Problems are logged with their location; the page is skipped, the 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterator
 
@@ -21,6 +21,7 @@ from ..markdown import Markdown, Rendered, make_markdown, smartify
 from ..parallel import render_all
 from ..progress import Progress, null_progress
 from ..site import Output, zone_of
+from ..liquid import make_engine
 from .env import Renderer, make_env
 from .layouts import MissingLayout, render_layouts
 from .incremental import Incremental, OutputRecord, RenderedHTML, Unchanged
@@ -40,6 +41,7 @@ class RenderContext:
     page_views: list[dict[str, Any]]
     log: ProblemLog
     incremental: Incremental | None = None
+    engine: Any = None                   # LiquidEngine of a Jekyll site with _layouts/ (None: Jinja)
 
     def render(self, layout: str | None, page: dict[str, Any], content: str | Callable[[], str], origin: str,
                paginator: dict[str, Any] | None = None, content_fp: str | None = None) -> str | None:
@@ -65,7 +67,11 @@ class RenderContext:
         warnings: list[Problem] = []
         with Recording() as reads:
             try:
-                html = render_layouts(self.renderer, layout, text, context, Location(origin), self.config.source)
+                if self.engine is not None and self.engine.use_layouts:  # the site's own _layouts/
+                    html = self.engine.render_layouts(layout, text, context, Location(origin))
+                else:
+                    html = render_layouts(self.renderer, layout, text, context, Location(origin),
+                                          self.config.source)
             except MissingLayout as exc:
                 # Jekyll warns and writes the content without a layout; so do we.
                 warnings.append(exc.to_problem(Severity.WARNING))
@@ -182,15 +188,28 @@ def render_site(config: SiteConfig, model: SiteModel, log: ProblemLog,
     md = make_markdown(options)
     zone = zone_of(config)
     renderer = make_env(config, lambda text: md.render(str(text)).html, smartify, zone)
+
+    def views_of(some: list[Document]) -> dict[str, TrackedView]:
+        lookup = prepare_markdown(some, md, options, store, memo, log, progress)
+        return {doc.rel_path: _tracked_view(doc, lookup) for doc in some}
+
+    # A Jekyll site's bodies go through Liquid before Markdown (spec §10.2). Their output can
+    # depend on any other document, so their fingerprint becomes the rendered text's.
+    engine = make_engine(config, model, lambda text: md.render(str(text)).html, smartify, zone, log)
+    if engine is not None:
+        model = engine.render_bodies(model, views_of, log)
+        model = replace(model, posts=tuple(_refingerprint(d) for d in model.posts),
+                        pages=tuple(_refingerprint(d) for d in model.pages))
     docs = [*model.posts, *model.pages]
-    lookup = prepare_markdown(docs, md, options, store, memo, log, progress)
-    views = {doc.rel_path: _tracked_view(doc, lookup) for doc in docs}
+    views = views_of(docs)
     post_views = [views[p.rel_path] for p in model.posts]
     page_views = [views[p.rel_path] for p in model.pages]
     link_neighbours(post_views)
     site = site_view(config.data, model, post_views, page_views)
     site["features"] = sorted(config.features)
-    ctx = RenderContext(config, model, renderer, site, post_views, page_views, log)
+    if engine is not None:
+        dict.__setitem__(site, "data", engine.data)
+    ctx = RenderContext(config, model, renderer, site, post_views, page_views, log, engine=engine)
     if generators is None:  # view hooks (site.tag_cloud, page.related) before any template runs
         from ..generators import all_view_hooks
         for hook in all_view_hooks():
@@ -213,6 +232,10 @@ def render_site(config: SiteConfig, model: SiteModel, log: ProblemLog,
         yield from generate(ctx)
     for sf in model.static_files:
         yield Output(sf.dest, source=sf.path, origin=sf.rel_path, kind="static")
+
+
+def _refingerprint(doc: Document) -> Document:
+    return replace(doc, source_hash=digest(doc.source_hash, doc.body, doc.excerpt_source))
 
 
 def make_resolver(views: dict[str, TrackedView], site: dict[str, Any]) -> Callable[[str], str | None]:

@@ -16,10 +16,14 @@ from ..dates import xmlschema
 from .tracking import TrackedDict, TrackedList, TrackedSite
 
 
-def doc_view(doc: Document) -> dict[str, Any]:
-    """The template view of a document, without its HTML (`content`, `excerpt` and `toc` are
-    added lazily by render/site.py, so an output that is not re-rendered never loads them)."""
+def doc_view(doc: Document, content: str | None = None, excerpt: str | None = None) -> dict[str, Any]:
+    """The template view of a document. Without ``content``/``excerpt`` it has no HTML: render/site.py
+    adds `content`, `excerpt` and `toc` lazily, so an output that is not re-rendered never loads them."""
     view: dict[str, Any] = dict(doc.data)
+    if content is not None:
+        view["content"] = Markup(content)
+    if excerpt is not None and doc.is_post:
+        view["excerpt"] = Markup(excerpt)
     view.update({
         "url": doc.url,
         "path": doc.rel_path,

@@ -1,0 +1,77 @@
+"""``site.data``: a Jekyll ``_data/`` folder in, one nested dict out.
+
+Mirrors Jekyll 4.3's ``DataReader``: ``.yml``/``.yaml``/``.json`` files are parsed,
+``.csv``/``.tsv`` become lists of row dicts keyed by the header row, folders become nested
+dicts. The key is the file's base name with Jekyll's ``sanitize_filename`` applied
+(``team members.yml`` -> ``team_members``). Names starting with ``.``, ``_`` or ``#`` and
+backups ending in ``~`` are skipped, as Jekyll's ``EntryFilter`` does.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import BlogkitError, Location, rel
+
+DATA_EXTS = (".yml", ".yaml", ".json", ".csv", ".tsv")
+
+try:  # libyaml when present: thousands-of-rows data files are common on this blog
+    _Loader: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - pure-Python PyYAML
+    _Loader = yaml.SafeLoader
+
+
+def sanitize_key(stem: str) -> str:
+    """Jekyll's ``DataReader#sanitize_filename``."""
+    name = re.sub(r"[^\w\s-]+", "", stem)
+    name = re.sub(r"(^|\b\s)\s+($|\s?\b)", r"\1\2", name)
+    return re.sub(r"\s+", "_", name)
+
+
+def _skipped(name: str) -> bool:
+    return name.startswith((".", "_", "#")) or name.endswith("~")
+
+
+def read_data_file(path: Path, shown: str) -> Any:
+    """One data file's value; a parse error names the file (and line when the parser knows it)."""
+    text = path.read_text(encoding="utf-8-sig")
+    ext = path.suffix.lower()
+    try:
+        if ext in (".yml", ".yaml"):
+            return yaml.load(text, Loader=_Loader)
+        if ext == ".json":
+            return json.loads(text)
+        # Jekyll reads CSV/TSV with headers: true -> an array of hashes, all values strings.
+        reader = csv.DictReader(io.StringIO(text), delimiter="\t" if ext == ".tsv" else ",")
+        return [{k: v for k, v in row.items() if k is not None} for row in reader]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise BlogkitError(f"cannot read data file: {getattr(exc, 'problem', None) or exc}",
+                           Location(shown, mark.line + 1 if mark else None),
+                           "fix the YAML on that line", code="bad-data") from None
+    except json.JSONDecodeError as exc:
+        raise BlogkitError(f"cannot read data file: {exc.msg}", Location(shown, exc.lineno),
+                           "fix the JSON on that line", code="bad-data") from None
+    except csv.Error as exc:
+        raise BlogkitError(f"cannot read data file: {exc}", Location(shown), code="bad-data") from None
+
+
+def load_data(folder: Path, root: Path) -> dict[str, Any]:
+    """Everything under ``folder`` (``_data/``) as nested dicts; ``{}`` when it does not exist."""
+    out: dict[str, Any] = {}
+    if not folder.is_dir():
+        return out
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+        if _skipped(entry.name):
+            continue
+        if entry.is_dir():
+            out[sanitize_key(entry.name)] = load_data(entry, root)
+        elif entry.suffix.lower() in DATA_EXTS:
+            out[sanitize_key(entry.stem)] = read_data_file(entry, rel(entry, root))
+    return out

@@ -1,0 +1,220 @@
+"""Liquid for a Jekyll site: documents in, Liquid-rendered bodies and layout-wrapped pages out.
+
+Chosen once per build by ``make_engine`` (None for a blogkit/Jinja site). Two jobs:
+
+* ``render_bodies(model, views_of, log)`` — Liquid on post and page bodies (and excerpts)
+  *before* Markdown, as Jekyll does (§10.2): posts first, then pages, so an index page's
+  ``site.posts[i].content``/``excerpt`` are already converted HTML.
+* ``render_layouts(...)`` — the ``_layouts/`` chain (``layout:`` in a layout's front matter),
+  used only when the site has a ``_layouts/`` folder; otherwise the Jinja theme renders.
+
+Liquid errors become ``BlogkitError``s located at ``file:line`` of the source that failed
+(a body line is the template line plus ``doc.body_line - 1``).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from liquid.exceptions import LiquidError
+from liquid.template import BoundTemplate
+
+from ..config import SiteConfig
+from ..content.data import load_data
+from ..content.frontmatter import parse_front_matter
+from ..content.model import Document, SiteModel
+from ..errors import BlogkitError, Location, ProblemLog
+from ..filters import FilterContext
+from ..render.layouts import MAX_DEPTH, MissingLayout
+from ..render.views import doc_view, link_neighbours, site_view
+from ..urls import relative_url
+from .env import JekyllEnvironment
+from .tags import BLOCK_TAGS, SiteIndex
+
+_TAG_NAMES = re.compile(r"{%-?\s*(\w+)\s*.*?-?%}", re.S)
+
+
+def has_liquid(text: str) -> bool:
+    """Jekyll's ``has_liquid_construct?``."""
+    return "{{" in text or "{%" in text
+
+
+def close_open_blocks(head: str) -> str:
+    """Jekyll's ``Excerpt#sanctify_liquid_tags``: end every block tag left open before the cut."""
+    for name in reversed(_TAG_NAMES.findall(head)):
+        if name in BLOCK_TAGS and not re.search(r"{%-?\s*end" + name + r"\s*-?%}", head):
+            head += f"\n{{% end{name} %}}"
+    return head
+
+
+def template_engine(config: SiteConfig) -> str:
+    """What renders layouts: Liquid for a Jekyll site that has ``_layouts/``, else the Jinja theme."""
+    return "liquid" if config.kind == "jekyll" and _layouts_dir(config).is_dir() else "jinja"
+
+
+def _layouts_dir(config: SiteConfig) -> Path:
+    return config.source / str(config.get("layouts_dir") or "_layouts")
+
+
+@dataclass(frozen=True)
+class Layout:
+    template: BoundTemplate
+    data: dict[str, Any]
+    shown: str
+
+
+class LiquidEngine:
+    def __init__(self, config: SiteConfig, model: SiteModel, filter_ctx: FilterContext,
+                 log: ProblemLog) -> None:
+        self.config = config
+        self.source = config.source
+        self.baseurl = str(config.get("baseurl") or "")
+        self.use_layouts = template_engine(config) == "liquid"
+        index = SiteIndex(self.source, self.source / str(config.get("includes_dir") or "_includes"),
+                          lambda url: relative_url(url, self.baseurl))
+        for doc in model.posts:
+            stem = doc.rel_path.rsplit(".", 1)[0]
+            index.posts[stem.split("_posts/", 1)[-1]] = doc.url
+            index.post_names.setdefault(stem.rsplit("/", 1)[-1], doc.url)
+        for item in (*model.posts, *model.pages, *model.static_files):
+            index.files[item.rel_path] = item.url
+        self.env = JekyllEnvironment(filter_ctx, index)
+        data_dir = self.source / str(config.get("data_dir") or "_data")
+        try:
+            self.data: dict[str, Any] = load_data(data_dir, self.source)
+        except BlogkitError as exc:
+            log.add(exc.to_problem())
+            self.data = {}
+        self._layout_paths = self._find_layouts()
+        self._layouts: dict[str, Layout] = {}
+
+    # --- bodies ----------------------------------------------------------------------
+
+    def site_view(self, model: SiteModel, post_views: list[dict[str, Any]],
+                  page_views: list[dict[str, Any]]) -> dict[str, Any]:
+        site = site_view(self.config.data, model, post_views, page_views)
+        site["data"] = self.data
+        return site
+
+    def render_bodies(self, model: SiteModel,
+                      views_of: Callable[[list[Document]], dict[str, dict[str, Any]]],
+                      log: ProblemLog) -> SiteModel:
+        """The model with Liquid-rendered bodies and excerpts (still Markdown where they were)."""
+        raw = {d.rel_path: doc_view(d, d.body, d.excerpt_source)
+               for d in (*model.posts, *model.pages)}
+        post_views = [raw[p.rel_path] for p in model.posts]
+        page_views = [raw[p.rel_path] for p in model.pages]
+        link_neighbours(post_views)
+        site = self.site_view(model, post_views, page_views)
+        posts = tuple(self._render_doc(d, raw[d.rel_path], site, log) for d in model.posts)
+        # Pages see converted posts (Jekyll renders collections before pages).
+        done = views_of(list(posts))
+        post_views = [done[p.rel_path] for p in posts]
+        link_neighbours(post_views)
+        site = self.site_view(model, post_views, page_views)
+        pages = tuple(self._render_doc(d, raw[d.rel_path], site, log) for d in model.pages)
+        return replace(model, posts=posts, pages=pages)
+
+    def _render_doc(self, doc: Document, view: dict[str, Any], site: dict[str, Any],
+                    log: ProblemLog) -> Document:
+        if doc.data.get("render_with_liquid") is False:
+            return doc
+        scope = {"page": view, "site": site, "paginator": None}
+        changes: dict[str, str] = {}
+        try:
+            if has_liquid(doc.body):
+                changes["body"] = self.render_text(doc.body, doc.rel_path, doc.body_line, scope)
+            ex = doc.excerpt_source
+            if ex is not None and doc.excerpt_verbatim is None and has_liquid(ex):
+                changes["excerpt_source"] = (changes["body"] if ex == doc.body and "body" in changes
+                                             else self.render_text(close_open_blocks(ex), doc.rel_path,
+                                                                   doc.body_line, scope))
+        except BlogkitError as exc:
+            log.add(exc.to_problem())
+            return doc
+        return replace(doc, **changes) if changes else doc
+
+    def render_text(self, text: str, shown: str, first_line: int, scope: Mapping[str, Any]) -> str:
+        """Render one Liquid source; errors point at ``shown:line`` (line 1 = ``first_line``)."""
+        self.env.sources[id(text)] = (shown, first_line - 1)
+        try:
+            return self.env.from_string(text, name=shown).render(**scope)
+        except LiquidError as exc:
+            raise self.env.located(exc, shown, first_line - 1) from None
+        except BlogkitError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a filter failing on odd data: say where
+            raise BlogkitError(f"Liquid error: {type(exc).__name__}: {exc}", Location(shown),
+                               "check the filters used in this file", code="liquid") from None
+        finally:
+            self.env.sources.pop(id(text), None)
+
+    # --- layouts ---------------------------------------------------------------------
+
+    def _find_layouts(self) -> dict[str, Path]:
+        root = _layouts_dir(self.config)
+        if not root.is_dir():
+            return {}
+        found: dict[str, Path] = {}
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and not path.name.startswith((".", "_", "#")) and not path.name.endswith("~"):
+                found.setdefault(path.relative_to(root).with_suffix("").as_posix(), path)
+        return found
+
+    def layout(self, name: str) -> Layout | None:
+        if name in self._layouts:
+            return self._layouts[name]
+        path = self._layout_paths.get(name)
+        if path is None:
+            return None
+        shown = path.relative_to(self.source).as_posix()
+        parsed = parse_front_matter(path.read_text(encoding="utf-8"), shown)
+        self.env.sources[id(parsed.body)] = (shown, parsed.body_line - 1)  # kept: layouts live all build
+        try:
+            template = self.env.from_string(parsed.body, name=shown)
+        except LiquidError as exc:
+            raise self.env.located(exc, shown, parsed.body_line - 1) from None
+        found = Layout(template, dict(parsed.meta), shown)
+        self._layouts[name] = found
+        return found
+
+    def render_layouts(self, layout: str | None, content: str, context: Mapping[str, Any],
+                       where: Location) -> str:
+        """Wrap ``content`` in ``layout`` and each parent it names (Jekyll's layout chain)."""
+        seen: list[str] = []
+        layout_vars: dict[str, Any] = {}
+        while layout:
+            found = self.layout(layout)
+            if found is None:
+                raise MissingLayout(f"layout '{layout}' does not exist", where,
+                                    f"create _layouts/{layout}.html or change 'layout:'",
+                                    code="missing-layout")
+            if layout in seen or len(seen) >= MAX_DEPTH:
+                raise BlogkitError(f"layout loop: {' -> '.join(seen + [layout])}", where,
+                                   "remove the 'layout:' that points back", code="layout-loop")
+            seen.append(layout)
+            layout_vars = {**found.data, **layout_vars}   # Jekyll: inner layout's keys win
+            try:
+                content = found.template.render(**context, content=content, layout=layout_vars)
+            except LiquidError as exc:
+                raise self.env.located(exc, found.shown, 0) from None
+            except BlogkitError:
+                raise
+            except Exception as exc:  # noqa: BLE001
+                raise BlogkitError(f"Liquid error: {type(exc).__name__}: {exc}", Location(found.shown),
+                                   "check the filters used in this layout", code="liquid") from None
+            parent = found.data.get("layout")
+            layout = None if parent in (None, "none", "null", False) else str(parent)
+        return content
+
+
+def make_engine(config: SiteConfig, model: SiteModel, markdownify: Callable[[str], str],
+                smartify: Callable[[str], str], zone: Any, log: ProblemLog) -> LiquidEngine | None:
+    """The Liquid engine for a Jekyll site; None for a blogkit site (Jinja, unchanged)."""
+    if config.kind != "jekyll":
+        return None
+    ctx = FilterContext(baseurl=str(config.get("baseurl") or ""), url=str(config.get("url") or ""),
+                        zone=zone, markdownify=markdownify, smartify=smartify)
+    return LiquidEngine(config, model, ctx, log)

@@ -1,0 +1,120 @@
+"""The python-liquid environment for one Jekyll build.
+
+Input: the site's ``FilterContext`` (baseurl, url, zone, markdownify, smartify) and a
+``SiteIndex`` for the tags. Output: ``JekyllEnvironment`` — Liquid with Jekyll's filters
+(``blogkit.filters``, the same functions the Jinja theme uses), Jekyll's tags, Ruby-style
+printing of values, no autoescaping (Liquid semantics), and parsed includes cached per file.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Mapping, TextIO
+
+from liquid import Environment, Mode, Undefined
+from liquid.builtin.output import Output, OutputNode
+from liquid.exceptions import LiquidError
+from liquid.template import BoundTemplate
+
+from ..errors import BlogkitError, Location
+from ..filters import FilterContext, make_filters, ruby_inspect, ruby_to_s
+from .tags import TAGS, SiteIndex
+
+if TYPE_CHECKING:
+    from liquid.context import RenderContext
+
+
+def liquid_str(value: Any) -> str:
+    """What Ruby Liquid prints for a value: Time as ``2024-03-01 09:05:00 +0900``, nil as ""."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Undefined):
+        return str(value)
+    if isinstance(value, Mapping):
+        return ruby_inspect(dict(value))
+    if isinstance(value, (list, tuple)):
+        return "".join(liquid_str(v) for v in value)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, range):
+        return f"{value.start}..{value.stop - 1}"
+    return ruby_to_s(value)
+
+
+class RubyOutputNode(OutputNode):
+    """``{{ … }}`` printing values the way Ruby does (python-liquid would print Python's str)."""
+
+    __slots__ = ()
+
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
+        return buffer.write(liquid_str(self.expression.evaluate(context)))
+
+
+class RubyOutput(Output):
+    def parse(self, stream: Any) -> OutputNode:
+        node = super().parse(stream)
+        return RubyOutputNode(node.token, node.expression)
+
+
+class JekyllEnvironment(Environment):
+    """Liquid as Jekyll 4.3 configures it: lax about unknown variables and filters."""
+
+    def __init__(self, filter_ctx: FilterContext, index: SiteIndex) -> None:
+        # strict_filters=False: Jekyll's default Liquid options ignore an unknown filter.
+        super().__init__(tolerance=Mode.STRICT, strict_filters=False, autoescape=False)
+        self.site_index = index
+        self._includes: dict[Path, BoundTemplate] = {}
+        # id(source text) -> (shown path, line offset): errors carry the token's source text,
+        # so an error inside an include or layout is reported against that file.
+        self.sources: dict[int, tuple[str, int]] = {}
+        self.add_tag(RubyOutput)
+        for tag in TAGS:
+            self.add_tag(tag)
+        # Jekyll's own filters (and its `date`, which converts to the site zone) win over
+        # python-liquid's built-ins of the same name, as they do in Jekyll.
+        self.filters.update(make_filters(filter_ctx))
+        self.filters["truncate"] = truncate
+
+
+    def include_template(self, path: Path) -> BoundTemplate:
+        """An ``_includes`` (or include_relative) file, parsed once per build."""
+        found = self._includes.get(path)
+        if found is None:
+            name = _shown(path, self.site_index.source)
+            text = path.read_text(encoding="utf-8")
+            self.sources[id(text)] = (name, 0)
+            try:
+                found = self.from_string(text, name=name)
+            except LiquidError as exc:  # a syntax error belongs to the include, not its caller
+                raise self.located(exc, name, 0) from None
+            self._includes[path] = found
+        return found
+
+    def located(self, exc: LiquidError, shown: str, offset: int) -> BlogkitError:
+        """A Liquid error as ``file:line``: the file whose text holds the failing token."""
+        line = None
+        token = exc.token
+        if token is not None and token.start_index >= 0:
+            shown, offset = self.sources.get(id(token.source), (shown, offset))
+            line = token.source.count("\n", 0, token.start_index) + 1 + offset
+        return BlogkitError(f"Liquid error: {exc.message}", Location(shown, line),
+                            "fix the Liquid tag or output on that line", code="liquid")
+
+
+def truncate(value: Any, length: Any = 50, ellipsis: Any = "...") -> str | None:
+    """Liquid 5.4's truncate: python-liquid 2.3 shortens a string exactly ``length`` long."""
+    if value is None:
+        return None
+    text, tail = liquid_str(value), liquid_str(ellipsis)
+    size = int(length)
+    return text if len(text) <= size else text[:max(size - len(tail), 0)] + tail
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        try:
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            return path.as_posix()
