@@ -85,11 +85,19 @@ def _content(ctx: "RenderContext", doc: Document, view: dict[str, Any], paginato
     """The page body is itself a template (Jekyll renders Liquid in pages), so it sees paginator."""
     if doc.is_markdown:
         return str(view["content"])
+    engine = getattr(ctx, "engine", None)
     try:
+        if engine is not None:  # a Jekyll site: the page's Liquid runs again, now with the paginator
+            body = engine.raw_bodies.get(doc.rel_path, doc.body)
+            return engine.render_text(body, doc.rel_path, doc.body_line,
+                                      {"page": view, "site": ctx.site, "paginator": paginator})
         template = ctx.renderer.env.from_string(doc.body)
         return template.render(site=ctx.site, page=view, paginator=paginator)
     except Exception as exc:  # noqa: BLE001 - located report, the page is skipped
-        from ..errors import Location
+        from ..errors import BlogkitError, Location
+        if isinstance(exc, BlogkitError):
+            ctx.log.add(exc.to_problem())
+            return ""
         ctx.log.error(f"template error: {type(exc).__name__}: {exc}", Location(doc.rel_path, doc.body_line),
                       "check the paginator variables used in this page", code="template")
         return ""

@@ -72,6 +72,8 @@ class LiquidEngine:
         self.source = config.source
         self.baseurl = str(config.get("baseurl") or "")
         self.use_layouts = template_engine(config) == "liquid"
+        # Bodies before Liquid ran, for pages rendered again later with a paginator.
+        self.raw_bodies: dict[str, str] = {}
         index = SiteIndex(self.source, self.source / str(config.get("includes_dir") or "_includes"),
                           lambda url: relative_url(url, self.baseurl))
         for doc in model.posts:
@@ -121,6 +123,7 @@ class LiquidEngine:
                     log: ProblemLog) -> Document:
         if doc.data.get("render_with_liquid") is False:
             return doc
+        self.raw_bodies[doc.rel_path] = doc.body
         scope = {"page": view, "site": site, "paginator": None}
         changes: dict[str, str] = {}
         try:
