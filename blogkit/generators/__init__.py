@@ -12,4 +12,5 @@ if TYPE_CHECKING:
 
 
 def all_generators() -> list["Generator"]:
-    return []
+    from .search import generate_search  # search: the Pagefind index and /search/ (issue 8)
+    return [generate_search]
