@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 import jinja2
+from markupsafe import Markup
 
 from ..errors import BlogkitError, Location
 from .env import Renderer
@@ -34,7 +35,9 @@ def render_layouts(r: Renderer, layout: str | None, content: str, context: Mappi
         seen.append(name)
         template = get_template(r, name, shown_root)
         meta = r.loader.meta.get(name, {})
-        content = render_template(template, {**context, "content": content, "layout": meta}, shown_root)
+        # `content` is finished HTML (the converted body, then each inner layout's output):
+        # Markup keeps autoescaping from escaping it a second time.
+        content = render_template(template, {**context, "content": Markup(content), "layout": meta}, shown_root)
         parent = meta.get("layout")
         layout = None if parent in (None, "none", "null", False) else str(parent)
     return content
