@@ -94,7 +94,7 @@ class SearchRecord:
                          f'content="{e(" / ".join(self.categories))}">')
         return (f'<!doctype html><html lang="{e(language)}"><head><meta charset="utf-8">'
                 f'<title>{e(self.title)}</title>{"".join(heads)}</head>'
-                f'<body><main data-pagefind-body><h1 data-pagefind-meta="title">{e(self.title)}</h1>\n'
+                f'<body><main data-pagefind-body><h1 data-pagefind-meta="title" data-pagefind-weight="10">{e(self.title)}</h1>\n'
                 f'{self.content_html}\n</main></body></html>\n')
 
 

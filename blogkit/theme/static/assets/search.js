@@ -101,8 +101,11 @@
         current = search.results; shown = 0;
         list.textContent = "";
         var n = current.length;
-        status.textContent = n ? text(q ? T.tResults : T.tFiltered, { q: q, n: n }) : text(T.tNone, { q: q });
-        return showMore(mine);
+        // The count is announced once the first results are in the list (status is aria-live).
+        return showMore(mine).then(function () {
+          if (mine !== token) return;
+          status.textContent = n ? text(q ? T.tResults : T.tFiltered, { q: q, n: n }) : text(T.tNone, { q: q });
+        });
       });
     });
   }
