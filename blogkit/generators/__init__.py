@@ -15,10 +15,11 @@ if TYPE_CHECKING:
 
 def all_generators() -> list["Generator"]:
     from . import archives, feed, paginate, sitemap, tagcloud
+    from .search import generate_search  # search: the Pagefind index and /search/ (issue 8)
     from .theme_assets import theme_assets
     # sitemap last: it lists the pages the others generate (it plans them again, cheaply)
-    return [paginate.generate, archives.generate, tagcloud.generate, feed.generate, theme_assets,
-            sitemap.generate]
+    return [paginate.generate, archives.generate, tagcloud.generate, feed.generate, generate_search,
+            theme_assets, sitemap.generate]
 
 
 def all_view_hooks() -> list[Callable[["RenderContext"], Any]]:

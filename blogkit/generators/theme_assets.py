@@ -25,6 +25,8 @@ def theme_assets(ctx: "RenderContext") -> list[Output]:
     out = []
     for path in sorted(THEME_STATIC.rglob("*")):
         rel = path.relative_to(THEME_STATIC).as_posix()
+        if rel.startswith("assets/search."):
+            continue  # the search generator ships these, only when search is on
         if path.is_file() and rel not in taken:
             out.append(Output(PurePosixPath(rel), source=path, origin=f"theme/static/{rel}", kind="static"))
     return out

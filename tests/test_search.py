@@ -1,0 +1,215 @@
+"""Search (issue 8): what `search: true` puts into the built site, read back from Pagefind's files.
+
+Each fragment Pagefind writes is gzip + "pagefind_dcd" + JSON of one indexed page (url,
+content, filters, meta), so the tests check the real index, not our intermediate HTML.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+
+from blogkit.config import load_config
+from blogkit.errors import BuildFailed
+from blogkit.search import pagefind_run
+from blogkit.search.records import SearchOptions, is_indexed
+from blogkit.site import build
+
+pytest.importorskip("pagefind_bin_extended", reason="needs the search extra: pip install 'blogkit[search]'")
+
+POST_NVIDIA = """---
+title: エヌビディアのGPU戦略
+date: 2025-03-01 10:00:00 +0900
+categories: [半導体]
+tags: [NVIDIA, GPU, "C++, CUDA"]
+reading_time: 4
+---
+生成AI向けのGPU市場でエヌビディアが存在感を増している。<!--more-->
+
+## データセンター投資
+
+クラウド各社のデータセンター投資が拡大している。
+"""
+POST_OPENAI = """---
+title: OpenAIの新しいモデル
+date: 2024-11-20 09:00:00 +0900
+categories: [生成AI]
+tags: [OpenAI]
+---
+OpenAIが新しい言語モデルを発表した。English words: reasoning benchmark.
+"""
+ABOUT = """---
+title: このブログについて
+layout: page
+---
+編集部が業界の動きを記録するブログです。
+"""
+HOME = """---
+layout: home
+---
+ホームページの一覧にはエヌビディアのGPU戦略という題名が出る。
+"""
+HIDDEN = """---
+title: 非公開メモ
+search: false
+---
+検索に出してはいけないエヌビディアのメモ。
+"""
+# Default permalink (/:categories/...): a Japanese category reaches the URL percent-encoded.
+NVIDIA = "/" + quote("半導体") + "/2025/03/01/nvidia.html"
+OPENAI = "/" + quote("生成ai") + "/2024/11/20/openai.html"
+FEED = """---
+---
+<rss>エヌビディア</rss>
+"""
+
+
+def make_site(root: Path, config: str = "search: true\n") -> Path:
+    posts = root / "content" / "_posts"
+    posts.mkdir(parents=True)
+    (posts / "2025-03-01-nvidia.md").write_text(POST_NVIDIA, encoding="utf-8")
+    (posts / "2024-11-20-openai.md").write_text(POST_OPENAI, encoding="utf-8")
+    (root / "content" / "about.md").write_text(ABOUT, encoding="utf-8")
+    (root / "content" / "index.md").write_text(HOME, encoding="utf-8")
+    (root / "content" / "memo.md").write_text(HIDDEN, encoding="utf-8")
+    (root / "content" / "feed.xml").write_text(FEED, encoding="utf-8")
+    (root / "site.yml").write_text("title: テスト\nlang: ja\ndescription: フッターの説明文\n" + config,
+                                   encoding="utf-8")
+    return root
+
+
+def build_site(root: Path, **overrides: Any) -> Path:
+    config, _ = load_config(root, overrides=overrides or None, destination=root / "_site")
+    build(config)
+    return root / "_site"
+
+
+def fragments(dest: Path) -> dict[str, dict[str, Any]]:
+    """Every indexed page's record, keyed by the URL our UI links to (meta.url)."""
+    out: dict[str, dict[str, Any]] = {}
+    for path in (dest / "pagefind" / "fragment").glob("*.pf_fragment"):
+        raw = gzip.decompress(path.read_bytes())
+        assert raw.startswith(b"pagefind_dcd")
+        record = json.loads(raw[len(b"pagefind_dcd"):])
+        out[record["meta"]["url"]] = record
+    return out
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    pagefind_run._LAST.key = ""  # a fresh index, not one remembered from another test
+    return build_site(make_site(tmp_path_factory.mktemp("site")))
+
+
+def test_bundle_search_page_and_assets_are_written(built: Path) -> None:
+    assert (built / "pagefind" / "pagefind.js").is_file()
+    entry = json.loads((built / "pagefind" / "pagefind-entry.json").read_text())
+    assert list(entry["languages"]) == ["ja"] and entry["languages"]["ja"]["page_count"] == 3
+    assert not list((built / "pagefind").glob("pagefind-ui.*"))  # Pagefind's own UI is not shipped
+    page = (built / "search" / "index.html").read_text(encoding="utf-8")
+    assert 'data-bundle="/pagefind/"' in page and 'src="/assets/search.js"' in page
+    assert "<section" in page  # not escaped by the layout chain
+    assert (built / "assets" / "search.js").is_file() and (built / "assets" / "search.css").is_file()
+
+
+def test_only_posts_and_content_pages_are_indexed(built: Path) -> None:
+    records = fragments(built)
+    assert sorted(records) == sorted([OPENAI, NVIDIA, "/about.html"])
+    nvidia = records[NVIDIA]["content"].replace("\u200b", "")
+    assert "データセンター投資" in nvidia and "エヌビディア" in nvidia
+    everything = "".join(r["content"] for r in records.values())
+    assert "フッターの説明文" not in everything and "テスト" not in everything  # footer, site title
+
+
+def test_filters_and_meta_carry_category_tag_date_excerpt_reading_time(built: Path) -> None:
+    nvidia = fragments(built)[NVIDIA]
+    assert nvidia["filters"] == {"category": ["半導体"], "tag": ["NVIDIA", "GPU", "C++, CUDA"],
+                                 "year": ["2025"], "type": ["post"]}
+    meta = nvidia["meta"]
+    assert meta["title"] == "エヌビディアのGPU戦略" and meta["date"] == "2025-03-01"
+    assert meta["reading_time"] == "4"
+    assert meta["summary"] == "生成AI向けのGPU市場でエヌビディアが存在感を増している。"
+    about = fragments(built)["/about.html"]
+    assert about["filters"] == {"type": ["page"]} and "date" not in about["meta"]
+
+
+def test_search_off_writes_no_index(tmp_path: Path) -> None:
+    dest = build_site(make_site(tmp_path, config=""))
+    assert not (dest / "pagefind").exists() and not (dest / "search").exists()
+    assert not (dest / "assets" / "search.js").exists()
+
+
+def test_baseurl_reaches_result_links_bundle_and_forms(tmp_path: Path) -> None:
+    site = make_site(tmp_path, config="search:\n  language: ja\n")
+    dest = build_site(site, baseurl="/blog")
+    assert "/blog" + NVIDIA in fragments(dest)
+    page = (dest / "search" / "index.html").read_text(encoding="utf-8")
+    assert 'data-bundle="/blog/pagefind/"' in page and 'action="/blog/search/"' in page
+    assert 'href="/blog/assets/search.css"' in page
+
+
+def test_options_exclude_and_pages_off(tmp_path: Path) -> None:
+    site = make_site(tmp_path, config="search:\n  pages: false\n  exclude: ['/生成ai/*']\n")
+    assert sorted(fragments(build_site(site))) == [NVIDIA]
+
+
+def test_pagefind_failure_fails_the_build_and_leaves_the_old_site(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site(tmp_path)
+    dest = build_site(site)
+    before = sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*"))
+    (site / "content" / "_posts" / "2025-03-02-new.md").write_text(
+        "---\ntitle: 新しい記事\n---\n本文\n", encoding="utf-8")
+
+    async def broken(*args: Any) -> None:
+        raise pagefind_run.SearchIndexError("Pagefind failed: simulated")
+    monkeypatch.setattr(pagefind_run, "_index", broken)
+    with pytest.raises(BuildFailed) as info:
+        build_site(site)
+    assert any(p.code == "search" for p in info.value.problems)
+    assert sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*")) == before
+
+
+def test_unchanged_content_reuses_the_bundle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`serve` rebuilds after every save: an edit that changes no content must not re-index."""
+    site = make_site(tmp_path)
+    build_site(site)
+    calls: list[int] = []
+    real = pagefind_run._index
+
+    async def counting(*args: Any) -> None:
+        calls.append(1)
+        await real(*args)
+    monkeypatch.setattr(pagefind_run, "_index", counting)
+    build_site(site)
+    assert calls == []
+    about = site / "content" / "about.md"
+    about.write_text(ABOUT.replace("記録する", "書き留める"), encoding="utf-8")
+    dest = build_site(site)
+    assert calls == [1]
+    assert "書き留める" in fragments(dest)["/about.html"]["content"].replace("\u200b", "")
+
+
+@pytest.mark.parametrize("view, expected", [
+    ({"collection": "posts", "url": "/a.html"}, True),
+    ({"collection": "posts", "url": "/a.html", "search": False}, False),
+    ({"url": "/", "layout": "home"}, False),
+    ({"url": "/archive/", "layout": "archive"}, False),
+    ({"url": "/blog/page2/", "pagination": {"enabled": True}}, False),
+    ({"url": "/404.html"}, False),
+    ({"url": "/feed.xml", "output_ext": ".xml"}, False),
+    ({"url": "/about/", "layout": "page"}, True),
+])
+def test_is_indexed(view: dict[str, Any], expected: bool) -> None:
+    assert is_indexed(view, SearchOptions()) is expected
+
+
+def test_options_from_config() -> None:
+    assert SearchOptions.from_config(True, "en-US").language == "en"
+    assert SearchOptions.from_config({"language": "ja", "exclude": "/x/*"}, "en") == \
+        SearchOptions(language="ja", pages=True, exclude=("/x/*",))
+    assert SearchOptions.from_config(True, None).language == "ja"
