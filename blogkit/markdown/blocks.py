@@ -72,6 +72,17 @@ def wrap_html_block(orig: BlockRule) -> BlockRule:
     return kd_html_block
 
 
+def wrap_heading(orig: BlockRule) -> BlockRule:
+    def kd_heading(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
+        # kramdown ATX headings start at column 0 and need text after the hashes.
+        if state.sCount[startLine] != state.blkIndent:
+            return False
+        if not _line(state, startLine).lstrip("#").strip(" \t#"):
+            return False
+        return orig(state, startLine, endLine, silent)
+    return kd_heading
+
+
 def setext_heading(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
     """kramdown SETEXT_HEADER_START: one text line, then ``=``/``-`` at column 0."""
     nxt = startLine + 1
@@ -109,4 +120,6 @@ def configure_blocks(md: MarkdownIt) -> None:
     # Neither a rule nor a table ends a paragraph in kramdown.
     ruler.at("hr", ruler.__rules__[ruler.__find__("hr")].fn, {"alt": ["blockquote", "list"]})
     ruler.at("table", ruler.__rules__[ruler.__find__("table")].fn, {"alt": []})
+    ruler.at("heading", wrap_heading(ruler.__rules__[ruler.__find__("heading")].fn),
+             {"alt": ["paragraph", "reference", "blockquote"]})
     ruler.at("lheading", setext_heading, {"alt": []})

@@ -32,7 +32,7 @@ def dollar_math(state: StateInline, silent: bool) -> bool:
         return False
     if not silent:
         tok = state.push("math_inline", "math", 0)
-        tok.content = src[pos + 2:end]
+        tok.content = src[pos + 2:end].strip()
         tok.markup = "$$"
     state.pos = end + 2
     return True
@@ -52,7 +52,7 @@ def block_math_rule(state: StateCore) -> None:
         kids = tok.children or []
         if len(kids) == 1 and kids[0].type == "math_inline":
             block = Token("html_block", "", 0)
-            block.content = f"\\[{esc_text(kids[0].content)}\\]\n"
+            block.content = f"\\[{esc_text(kids[0].content.strip())}\\]\n"
             tokens[i - 1] = Token("kd_skip", "", 0)
             tokens[i] = block
             tokens[i + 1] = Token("kd_skip", "", 0)
@@ -66,3 +66,50 @@ def table_cells_rule(state: StateCore) -> None:
             nb = Token("text", "", 0)
             nb.content = NBSP
             tok.children = [nb]
+
+
+_ASCII_SPACE = frozenset(" \t\n\r\f\v")
+# kramdown ESCAPED_CHARS: other backslashes stay literal (`\@` prints `\@`).
+_ESCAPABLE = frozenset("\\.*_+`<>()[]{}#!:|\"'$=-~")
+
+
+def make_escape(orig):  # type: ignore[no-untyped-def]
+    def kd_escape(state: StateInline, silent: bool) -> bool:
+        src, pos = state.src, state.pos
+        if src[pos] != "\\" or pos + 1 >= state.posMax:
+            return False
+        nxt = src[pos + 1]
+        if nxt != "\n" and nxt not in _ESCAPABLE:
+            return False
+        return bool(orig(state, silent))
+    return kd_escape
+
+
+def codespan(state: StateInline, silent: bool) -> bool:
+    """kramdown ``parse_codespan``: first same-length run closes; newlines are kept."""
+    src, pos = state.src, state.pos
+    if src[pos] != "`":
+        return False
+    end_run = pos
+    while end_run < state.posMax and src[end_run] == "`":
+        end_run += 1
+    delim = src[pos:end_run]
+    run = len(delim)
+    lone = (run == 1 and pos > 0 and src[pos - 1] in _ASCII_SPACE
+            and end_run < state.posMax and src[end_run] in _ASCII_SPACE)
+    close = -1 if lone else src.find(delim, end_run, state.posMax)
+    if close < 0:
+        if not silent:
+            state.pending += delim
+        state.pos = end_run
+        return True
+    if not silent:
+        text = src[end_run:close]
+        if run > 1:
+            text = text[1:] if text.startswith(" ") else text
+            text = text[:-1] if text.endswith(" ") else text
+        tok = state.push("code_inline", "code", 0)
+        tok.markup = delim
+        tok.content = text
+    state.pos = close + run
+    return True

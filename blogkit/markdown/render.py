@@ -127,6 +127,8 @@ def install_renderers(md: MarkdownIt) -> None:
     md.add_render_rule("fence", _fence)
     md.add_render_rule("code_block", _code_block)
     md.add_render_rule("image", _image)
+    md.add_render_rule("s_open", lambda *a: "<del>")
+    md.add_render_rule("s_close", lambda *a: "</del>")
     md.add_render_rule("th_open", _cell_open("th"))
     md.add_render_rule("td_open", _cell_open("td"))
     md.add_render_rule("footnote_ref", _fn_ref)

@@ -14,8 +14,8 @@ from mdit_py_plugins.footnote import footnote_plugin
 from .blocks import configure_blocks
 from .emphasis import kramdown_emphasis
 from .ids import heading_ids_rule
-from .inline import (block_math_rule, dollar_math, guillemet, render_math_inline,
-                     table_cells_rule)
+from .inline import (block_math_rule, codespan, dollar_math, guillemet, make_escape,
+                     render_math_inline, table_cells_rule)
 from .lists import lists_rule
 from .render import install_renderers
 from .typography import typography_rule
@@ -45,6 +45,9 @@ def build_parser(options: Mapping[str, Any]) -> MarkdownIt:
     md.validateLink = lambda url: True  # type: ignore[method-assign]
     configure_blocks(md)
     md.inline.ruler.at("emphasis", kramdown_emphasis)
+    md.inline.ruler.at("backticks", codespan)
+    md.inline.ruler.at("escape", make_escape(md.inline.ruler.__rules__[
+        md.inline.ruler.__find__("escape")].fn))
     md.inline.ruler2.disable("emphasis")
     md.inline.ruler.before("html_inline", "kd_guillemet", guillemet)
     md.inline.ruler.before("escape", "kd_math", dollar_math)

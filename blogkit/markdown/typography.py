@@ -17,8 +17,10 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 LSQUO, RSQUO, LDQUO, RDQUO = "\u2018", "\u2019", "\u201c", "\u201d"
-_SYMS = {"---": "\u2014", "--": "\u2013", "...": "\u2026", "<<": "\u00ab", ">>": "\u00bb"}
-_TRIGGER = re.compile(r"""['"]|---?|\.\.\.|<<|>>""")
+# kramdown TYPOGRAPHIC_SYMS: `<< ` and ` >>` take a no-break space (laquo_space/raquo_space).
+_SYMS = {"---": "\u2014", "--": "\u2013", "...": "\u2026", "<< ": "\u00ab\u00a0",
+         " >>": "\u00a0\u00bb", "<<": "\u00ab", ">>": "\u00bb"}
+_TRIGGER = re.compile(r"""['"]|---?|\.\.\.|<< | >>|<<|>>""")
 
 _S = r"[ \t\n\r\f\v]"
 _PUNCT = r"""[!"#$%'()*+,\-./:;<=>?@\[\\\]^_`{|}~]"""
