@@ -38,8 +38,21 @@ class Case:
         return f"{self.area}/{self.name}"
 
 
+SEEDS = Path("/work/shared/seeds")
+
+
+def seed_cases(directory: Path = SEEDS) -> list[Case]:
+    """The real posts, front matter removed, as area ``seeds`` (when the folder exists)."""
+    out = []
+    for path in sorted(directory.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        body = text.split("\n---\n", 1)[1].lstrip("\n") if text.startswith("---") else text
+        out.append(Case("seeds", path.stem[:3], body))
+    return out
+
+
 def load_cases(directory: Path = CASES) -> list[Case]:
-    cases: list[Case] = []
+    cases: list[Case] = seed_cases()
     for path in sorted(directory.glob("*.md")):
         name, buf = None, []
         for line in path.read_text(encoding="utf-8").split("\n") + ["=== <end>"]:
