@@ -13,6 +13,8 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from .blocks import configure_blocks
 from .emphasis import kramdown_emphasis
+from .extensions import abbr_core, abbr_def, ext_block, ext_inline, render_toc, toc_core
+from .ial import ial_block, ial_core, ial_span
 from .ids import heading_ids_rule
 from .inline import (block_math_rule, codespan, dollar_math, guillemet, make_escape,
                      render_math_inline, table_cells_rule)
@@ -29,8 +31,21 @@ def _truthy(value: Any, default: bool) -> bool:
     return bool(value)
 
 
+def _levels(value: Any) -> range | set[int]:
+    """``toc_levels``: ``"2..3"``, ``[2, 3]`` or ``"2,3"``."""
+    if value is None:
+        return range(1, 7)
+    if isinstance(value, str) and ".." in value:
+        lo, hi = value.split("..", 1)
+        return range(int(lo), int(hi) + 1)
+    if isinstance(value, str):
+        return {int(v) for v in value.split(",") if v.strip()}
+    return {int(v) for v in value}
+
+
 def parser_env(options: Mapping[str, Any]) -> dict[str, Any]:
-    return {"kd_auto_ids": _truthy(options.get("auto_ids"), True)}
+    return {"kd_auto_ids": _truthy(options.get("auto_ids"), True),
+            "kd_toc_levels": _levels(options.get("toc_levels"))}
 
 
 def build_parser(options: Mapping[str, Any]) -> MarkdownIt:
@@ -58,5 +73,15 @@ def build_parser(options: Mapping[str, Any]) -> MarkdownIt:
     md.core.ruler.push("kd_block_math", block_math_rule)
     md.core.ruler.push("kd_table_cells", table_cells_rule)
     md.add_render_rule("kd_skip", lambda *a: "")
+    # kramdown extensions: IAL/ALD, {::…}, abbreviations, {:toc}.
+    md.block.ruler.before("paragraph", "kd_ial", ial_block, {"alt": ["paragraph"]})
+    md.block.ruler.before("paragraph", "kd_ext", ext_block, {"alt": ["paragraph"]})
+    md.block.ruler.before("reference", "kd_abbr", abbr_def, {"alt": ["paragraph"]})
+    md.inline.ruler.before("linkify", "kd_span_ial", ial_span)
+    md.inline.ruler.before("linkify", "kd_ext", ext_inline)
+    md.core.ruler.after("block", "kd_ial", ial_core)
+    md.core.ruler.after("kd_typography", "kd_abbr", abbr_core)
+    md.core.ruler.after("kd_lists", "kd_toc", toc_core)
+    md.add_render_rule("kd_toc", render_toc)
     install_renderers(md)
     return md
