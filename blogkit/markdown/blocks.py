@@ -13,6 +13,8 @@ from typing import Callable
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 
+from .tables import kd_table
+
 BlockRule = Callable[[StateBlock, int, int, bool], bool]
 
 # kramdown HTML_SPAN_ELEMENTS: these never start an HTML block.
@@ -119,7 +121,7 @@ def configure_blocks(md: MarkdownIt) -> None:
              {"alt": ["paragraph", "reference", "blockquote"]})
     # Neither a rule nor a table ends a paragraph in kramdown.
     ruler.at("hr", ruler.__rules__[ruler.__find__("hr")].fn, {"alt": ["blockquote", "list"]})
-    ruler.at("table", ruler.__rules__[ruler.__find__("table")].fn, {"alt": []})
+    ruler.at("table", kd_table, {"alt": []})
     ruler.at("heading", wrap_heading(ruler.__rules__[ruler.__find__("heading")].fn),
              {"alt": ["paragraph", "reference", "blockquote"]})
     ruler.at("lheading", setext_heading, {"alt": []})

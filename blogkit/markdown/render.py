@@ -67,12 +67,7 @@ def _image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any)
 def _cell_open(tag: str) -> Rule:
     def render(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         tok = tokens[idx]
-        parts = []
-        for k, v in (tok.attrs or {}).items():
-            if k == "style":
-                v = str(v).replace("text-align:", "text-align: ")
-            parts.append(f' {k}="{esc_attr(str(v))}"')
-        return f"<{tag}{''.join(parts)}>"
+        return f"<{tag}{_attrs(tok)}>"
     return render
 
 
