@@ -13,6 +13,7 @@ from typing import Callable
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 
+from .html import wrap_html_block as html_block_rule
 from .tables import kd_table
 
 BlockRule = Callable[[StateBlock, int, int, bool], bool]
@@ -23,7 +24,6 @@ SPAN_TAGS = frozenset(
     "option q rb rbc rp rt rtc ruby samp select small span strike strong sub sup "
     "textarea tt u var".split()
 )
-_TAG_START = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
 _PAREN_MARKER = re.compile(r"[0-9]{1,9}\)")
 _FENCE_OPEN = re.compile(r"(`{3,}|~{3,})[ \t]*([^ \t]*)[ \t]*\Z")
 _SETEXT_LINE = re.compile(r"[-=]+[ \t]*\Z")
@@ -63,15 +63,6 @@ def wrap_fence(orig: BlockRule) -> BlockRule:
                 return orig(state, startLine, endLine, silent)
         return False  # unclosed: a literal paragraph in kramdown
     return kd_fence
-
-
-def wrap_html_block(orig: BlockRule) -> BlockRule:
-    def kd_html_block(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
-        m = _TAG_START.match(_line(state, startLine))
-        if m is not None and m.group(1).lower() in SPAN_TAGS:
-            return False
-        return orig(state, startLine, endLine, silent)
-    return kd_html_block
 
 
 def wrap_heading(orig: BlockRule) -> BlockRule:
@@ -117,7 +108,8 @@ def configure_blocks(md: MarkdownIt) -> None:
              {"alt": ["paragraph", "reference", "blockquote"]})
     ruler.at("fence", wrap_fence(ruler.__rules__[ruler.__find__("fence")].fn),
              {"alt": ["paragraph", "reference", "blockquote", "list"]})
-    ruler.at("html_block", wrap_html_block(ruler.__rules__[ruler.__find__("html_block")].fn),
+    ruler.at("html_block", html_block_rule(ruler.__rules__[ruler.__find__("html_block")].fn,
+                                           SPAN_TAGS),
              {"alt": ["paragraph", "reference", "blockquote"]})
     # Neither a rule nor a table ends a paragraph in kramdown.
     ruler.at("hr", ruler.__rules__[ruler.__find__("hr")].fn, {"alt": ["blockquote", "list"]})

@@ -39,6 +39,16 @@ def slug(text: str) -> str:
     return kept.replace(" ", "-").replace("\t", "-")
 
 
+_BASIC_LEAD = re.compile(r"^[^a-zA-Z]+")
+_BASIC_DROP = re.compile(r"[^a-zA-Z0-9 -]")
+
+
+def basic_slug(text: str) -> str:
+    """kramdown's own generator (used inside ``markdown="1"`` HTML): ASCII only."""
+    out = _BASIC_DROP.sub("", _BASIC_LEAD.sub("", text)).replace(" ", "-").lower()
+    return out or "section"
+
+
 def plain_text(children: list[Token]) -> str:
     """The text kramdown's id generator sees: text, code, math; not URLs/images/footnotes."""
     parts: list[str] = []
@@ -70,6 +80,7 @@ def heading_ids_rule(state: StateCore) -> None:
     env = state.env
     auto = env.get("kd_auto_ids", True)
     counts: dict[str, int] = {}
+    basic_counts: dict[str, int] = {}
     found: list[tuple[int, str, str]] = []
     tokens = state.tokens
     for i, tok in enumerate(tokens):
@@ -81,6 +92,11 @@ def heading_ids_rule(state: StateCore) -> None:
         level = int(tok.tag[1])
         if explicit is not None:
             ident = explicit
+        elif auto and tok.attrGet("id") is None and (tok.meta or {}).get("kd_basic_id"):
+            base = basic_slug(text)
+            n = basic_counts.get(base, -1) + 1
+            basic_counts[base] = n
+            ident = base if n == 0 else f"{base}-{n}"
         elif auto and tok.attrGet("id") is None:
             base = slug(text)
             n = counts.get(base, 0)

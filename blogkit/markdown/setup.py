@@ -15,6 +15,7 @@ from .blocks import configure_blocks
 from .emphasis import kramdown_emphasis
 from .extensions import abbr_core, abbr_def, ext_block, ext_inline, render_toc, toc_core
 from .ial import ial_block, ial_core, ial_span
+from .html import close_span_html
 from .ids import heading_ids_rule
 from .inline import (block_math_rule, codespan, dollar_math, guillemet, make_escape,
                      render_math_inline, table_cells_rule)
@@ -81,6 +82,7 @@ def build_parser(options: Mapping[str, Any]) -> MarkdownIt:
     md.inline.ruler.before("linkify", "kd_ext", ext_inline)
     md.core.ruler.after("block", "kd_ial", ial_core)
     md.core.ruler.after("kd_typography", "kd_abbr", abbr_core)
+    md.core.ruler.push("kd_close_span_html", close_span_html)
     md.core.ruler.after("kd_lists", "kd_toc", toc_core)
     md.add_render_rule("kd_toc", render_toc)
     install_renderers(md)
