@@ -12,6 +12,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .blocks import configure_blocks
+from .deflist import dd_paragraphs, install_deflist
 from .emphasis import kramdown_emphasis
 from .extensions import abbr_core, abbr_def, ext_block, ext_inline, render_toc, toc_core
 from .ial import ial_block, ial_core, ial_span
@@ -83,6 +84,8 @@ def build_parser(options: Mapping[str, Any]) -> MarkdownIt:
     md.core.ruler.after("block", "kd_ial", ial_core)
     md.core.ruler.after("kd_typography", "kd_abbr", abbr_core)
     md.core.ruler.push("kd_close_span_html", close_span_html)
+    install_deflist(md)
+    md.core.ruler.push("kd_dd_paragraphs", dd_paragraphs)
     md.core.ruler.after("kd_lists", "kd_toc", toc_core)
     md.add_render_rule("kd_toc", render_toc)
     install_renderers(md)
