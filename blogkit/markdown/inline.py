@@ -6,6 +6,8 @@ is only math into ``\\[…\\]`` and fill empty table cells with U+00A0.
 """
 from __future__ import annotations
 
+import re
+
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
@@ -113,3 +115,22 @@ def codespan(state: StateInline, silent: bool) -> bool:
         tok.content = text
     state.pos = close + run
     return True
+
+
+_RAW_TITLE = re.compile(r"""[ \t\n](?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')[ \t\n]*\)\Z""", re.S)
+
+
+def keep_title_backslashes(orig):  # type: ignore[no-untyped-def]
+    """kramdown keeps backslashes in inline link titles (``\\"`` prints ``\\&quot;``)."""
+    def kd_link(state: StateInline, silent: bool) -> bool:
+        start, count = state.pos, len(state.tokens)
+        if not orig(state, silent):
+            return False
+        if not silent and len(state.tokens) > count:
+            tok = state.tokens[count]
+            if tok.attrGet("title") is not None and "\\" in state.src[start: state.pos]:
+                m = _RAW_TITLE.search(state.src, start, state.pos)
+                if m:
+                    tok.attrSet("title", m.group(1) if m.group(1) is not None else m.group(2))
+        return True
+    return kd_link

@@ -18,8 +18,8 @@ from .extensions import abbr_core, abbr_def, ext_block, ext_inline, render_toc, 
 from .ial import ial_block, ial_core, ial_span
 from .html import close_span_html
 from .ids import heading_ids_rule
-from .inline import (block_math_rule, codespan, dollar_math, guillemet, make_escape,
-                     render_math_inline, table_cells_rule)
+from .inline import (block_math_rule, codespan, dollar_math, guillemet, keep_title_backslashes,
+                     make_escape, render_math_inline, table_cells_rule)
 from .lists import lists_rule
 from .render import install_renderers
 from .typography import typography_rule
@@ -63,6 +63,9 @@ def build_parser(options: Mapping[str, Any]) -> MarkdownIt:
     configure_blocks(md)
     md.inline.ruler.at("emphasis", kramdown_emphasis)
     md.inline.ruler.at("backticks", codespan)
+    for name in ("link", "image"):
+        rule = md.inline.ruler.__rules__[md.inline.ruler.__find__(name)]
+        md.inline.ruler.at(name, keep_title_backslashes(rule.fn))
     md.inline.ruler.at("escape", make_escape(md.inline.ruler.__rules__[
         md.inline.ruler.__find__("escape")].fn))
     md.inline.ruler2.disable("emphasis")
