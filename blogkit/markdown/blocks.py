@@ -60,7 +60,15 @@ def wrap_fence(orig: BlockRule) -> BlockRule:
             text = _line(state, nxt)
             if (text.startswith(marker) and text.rstrip(" \t").strip(marker[0]) == ""
                     and state.sCount[nxt] - state.blkIndent < 4):
-                return orig(state, startLine, endLine, silent)
+                before = len(state.tokens)
+                ok = orig(state, startLine, endLine, silent)
+                if ok and not silent and state.sCount[startLine] > state.blkIndent:
+                    # kramdown keeps the content's indentation under an indented fence.
+                    tok = state.tokens[before]
+                    tok.content = "".join(
+                        state.src[state.bMarks[k]: state.eMarks[k]][state.blkIndent:] + "\n"
+                        for k in range(startLine + 1, nxt))
+                return ok
         return False  # unclosed: a literal paragraph in kramdown
     return kd_fence
 
@@ -117,3 +125,22 @@ def configure_blocks(md: MarkdownIt) -> None:
     ruler.at("heading", wrap_heading(ruler.__rules__[ruler.__find__("heading")].fn),
              {"alt": ["paragraph", "reference", "blockquote"]})
     ruler.at("lheading", setext_heading, {"alt": []})
+
+
+_FN_DEF = re.compile(r" {0,3}\[\^[^\]\s]+\]:")
+
+
+def wrap_footnote_def(orig: BlockRule) -> BlockRule:
+    """A definition ends a paragraph only if that paragraph is itself a definition's text
+    (consecutive ``[^a]: …`` lines); after ordinary text it needs a blank line."""
+    def kd_footnote_def(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
+        if silent and state.parentType == "paragraph":
+            top = startLine - 1
+            while top > 0 and not state.isEmpty(top - 1):
+                top -= 1
+            # The plugin moves bMarks past `[^x]:`, so read the line from its real start.
+            line_start = state.src.rfind("\n", 0, state.bMarks[top]) + 1
+            if top < 0 or not _FN_DEF.match(state.src[line_start: state.eMarks[top]]):
+                return False
+        return orig(state, startLine, endLine, silent)
+    return kd_footnote_def

@@ -140,3 +140,27 @@ def close_span_html(state: StateCore) -> None:
             t = Token("html_inline", "", 0)
             t.content = f"</{tag}>"
             block.children.append(t)
+
+
+# kramdown escapes these block-level tags when they appear inside a paragraph (checked with
+# Jekyll: `a <div>x</div> b` -> `a &lt;div&gt;x&lt;/div&gt; b`).
+SPAN_ESCAPED = frozenset(
+    "address article aside applet body blockquote dd div dl dt fieldset figcaption footer "
+    "form h1 h2 h3 h4 h5 h6 header hgroup hr html iframe legend li main map menu nav ol "
+    "optgroup p pre section summary table tbody td tfoot th thead tr ul".split())
+_INLINE_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>")
+
+
+def wrap_html_inline(orig):  # type: ignore[no-untyped-def]
+    def kd_html_inline(state, silent):  # type: ignore[no-untyped-def]
+        m = _INLINE_TAG.match(state.src, state.pos, state.posMax)
+        if m is not None and m.group(1).lower() in SPAN_ESCAPED:
+            # Printed as escaped text, and not touched by typography (quotes stay straight).
+            if not silent:
+                tok = state.push("text_special", "", 0)
+                tok.content = m.group(0)
+                tok.info = "kd_raw"
+            state.pos = m.end()
+            return True
+        return orig(state, silent)
+    return kd_html_inline

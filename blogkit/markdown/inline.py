@@ -134,3 +134,30 @@ def keep_title_backslashes(orig):  # type: ignore[no-untyped-def]
                     tok.attrSet("title", m.group(1) if m.group(1) is not None else m.group(2))
         return True
     return kd_link
+
+
+_MATH_END = re.compile(r"\$\$[ \t]*(?:\n|\Z)")
+
+
+def block_math(state, startLine: int, endLine: int, silent: bool) -> bool:  # type: ignore[no-untyped-def]
+    """kramdown BLOCK_MATH_START: a block opening with ``$$`` and closing with ``$$`` at a
+    line end (any lines between, even list-like ones), then a blank line or the end."""
+    start = state.bMarks[startLine] + state.tShift[startLine]
+    if state.sCount[startLine] - state.blkIndent >= 4 or not state.src.startswith("$$", start):
+        return False
+    limit = state.eMarks[endLine - 1]
+    m = _MATH_END.search(state.src, start + 2, limit + 1)
+    if m is None or m.start() >= limit:
+        return False
+    last = startLine
+    while last < endLine and state.eMarks[last] < m.start():
+        last += 1
+    if last + 1 < endLine and not state.isEmpty(last + 1):
+        return False
+    if silent:
+        return True
+    tok = state.push("html_block", "", 0)
+    tok.content = f"\\[{esc_text(state.src[start + 2: m.start()].strip())}\\]\n"
+    tok.map = [startLine, last + 1]
+    state.line = last + 1
+    return True

@@ -11,14 +11,14 @@ from typing import Any
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
-from .blocks import configure_blocks
+from .blocks import configure_blocks, wrap_footnote_def
 from .deflist import dd_paragraphs, install_deflist
 from .emphasis import kramdown_emphasis
 from .extensions import abbr_core, abbr_def, ext_block, ext_inline, render_toc, toc_core
 from .ial import ial_block, ial_core, ial_span
-from .html import close_span_html
+from .html import close_span_html, wrap_html_inline
 from .ids import heading_ids_rule
-from .inline import (block_math_rule, codespan, dollar_math, guillemet, keep_title_backslashes,
+from .inline import (block_math, block_math_rule, codespan, dollar_math, guillemet, keep_title_backslashes,
                      make_escape, render_math_inline, table_cells_rule)
 from .lists import lists_rule
 from .render import install_renderers
@@ -56,6 +56,10 @@ def build_parser(options: Mapping[str, Any]) -> MarkdownIt:
                                    "breaks": _truthy(options.get("hard_wrap"), False)})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin, inline=False)
+    # A footnote definition needs a blank line before it (it cannot end a paragraph).
+    fn_rule = md.block.ruler.__rules__[md.block.ruler.__find__("footnote_def")]
+    md.block.ruler.at("footnote_def", wrap_footnote_def(fn_rule.fn),
+                      {"alt": ["paragraph", "reference"]})
     # kramdown never percent-encodes, punycodes or filters URLs.
     md.normalizeLink = lambda url: url  # type: ignore[method-assign]
     md.normalizeLinkText = lambda url: url  # type: ignore[method-assign]
@@ -63,6 +67,8 @@ def build_parser(options: Mapping[str, Any]) -> MarkdownIt:
     configure_blocks(md)
     md.inline.ruler.at("emphasis", kramdown_emphasis)
     md.inline.ruler.at("backticks", codespan)
+    rule = md.inline.ruler.__rules__[md.inline.ruler.__find__("html_inline")]
+    md.inline.ruler.at("html_inline", wrap_html_inline(rule.fn))
     for name in ("link", "image"):
         rule = md.inline.ruler.__rules__[md.inline.ruler.__find__(name)]
         md.inline.ruler.at(name, keep_title_backslashes(rule.fn))
@@ -81,6 +87,7 @@ def build_parser(options: Mapping[str, Any]) -> MarkdownIt:
     # kramdown extensions: IAL/ALD, {::…}, abbreviations, {:toc}.
     md.block.ruler.before("paragraph", "kd_ial", ial_block, {"alt": ["paragraph"]})
     md.block.ruler.before("paragraph", "kd_ext", ext_block, {"alt": ["paragraph"]})
+    md.block.ruler.before("paragraph", "kd_math", block_math, {"alt": []})
     md.block.ruler.before("reference", "kd_abbr", abbr_def, {"alt": ["paragraph"]})
     md.inline.ruler.before("linkify", "kd_span_ial", ial_span)
     md.inline.ruler.before("linkify", "kd_ext", ext_inline)
