@@ -219,3 +219,24 @@ def test_seeds_render(md, seed: Path) -> None:
                "Operations）</strong>のスキル" in out
     if "\n---END---" in body:
         assert "—END—" in out and "---END---" not in out
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_PIECES = st.sampled_from(["*", "**", "_", "__", "~~", "`", "``", "[", "](", ")", "<div>",
+                           "</div>", "<em>", "\n", "\n\n", "- ", "1. ", "> ", "# ", "|", "---",
+                           "$$", "[^a]", "[^a]: ", "{: .c}", "{::comment}", ": ", "\"", "'",
+                           "日本語", "text ", "  ", "\t", "```", "&amp;", "\\"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=40))
+def test_render_never_raises(pieces: list[str]) -> None:
+    r = make_markdown().render("".join(pieces))
+    assert isinstance(r.html, str)
+
+
+def test_unclosed_delimiters_stay_text(md) -> None:
+    # Budgeted probing must not change the result (Jekyll: no <em>/<strong> here either).
+    out = html(md, "**a *b " * 50)
+    assert "<em>" not in out and "<strong>" not in out

@@ -135,6 +135,8 @@ def wrap_footnote_def(orig: BlockRule) -> BlockRule:
     (consecutive ``[^a]: …`` lines); after ordinary text it needs a blank line."""
     def kd_footnote_def(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
         if silent and state.parentType == "paragraph":
+            if not _FN_DEF.match(_line(state, startLine)):
+                return False
             top = startLine - 1
             while top > 0 and not state.isEmpty(top - 1):
                 top -= 1

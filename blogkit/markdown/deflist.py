@@ -18,6 +18,8 @@ from mdit_py_plugins.deflist import deflist_plugin
 BlockRule = Callable[[StateBlock, int, int, bool], bool]
 _DD = re.compile(r" {0,3}:[ \t]")
 _BLANK = re.compile(r"[ \t>]*\Z")
+_ANY_DD = re.compile(r"^[ \t>]*:[ \t]", re.M)
+_MAX_TERM_LINES = 16
 
 
 def _raw(state: StateBlock, n: int) -> str:
@@ -26,9 +28,14 @@ def _raw(state: StateBlock, n: int) -> str:
 
 def _wrap(orig: BlockRule) -> BlockRule:
     def kd_deflist(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
-        # Find how many term lines precede the first `: ` line.
+        has_dd = state.env.get("kd_has_dd")
+        if has_dd is None:
+            has_dd = state.env["kd_has_dd"] = _ANY_DD.search(state.src) is not None
+        if not has_dd:
+            return False
+        # Find how many term lines precede the first `: ` line (bounded: no O(n^2) scans).
         last = startLine
-        while (last + 1 < endLine and not state.isEmpty(last + 1)
+        while (last + 1 < min(endLine, startLine + _MAX_TERM_LINES) and not state.isEmpty(last + 1)
                and not _DD.match(_raw(state, last + 1))):
             last += 1
         if last == startLine:
