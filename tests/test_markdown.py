@@ -240,3 +240,22 @@ def test_unclosed_delimiters_stay_text(md) -> None:
     # Budgeted probing must not change the result (Jekyll: no <em>/<strong> here either).
     out = html(md, "**a *b " * 50)
     assert "<em>" not in out and "<strong>" not in out
+
+
+def test_kramdown_options_as_jekyll_renders_them() -> None:
+    """Expected HTML from `jekyll build` with this `kramdown:` config (run 2026-11-22)."""
+    import sys
+    sys.path.insert(0, str(Path(__file__).parent / "kramdown"))
+    from harness import normalise
+
+    opts = {"smart_quotes": "apos,apos,quot,quot", "auto_id_prefix": "p-",
+            "toc_levels": "2..3", "hard_wrap": True}
+    src = ("* TOC\n{:toc}\n\n# It's \"x\"\n## Two\n### Three\n#### Four\n\n"
+           "\"a\" 'b'\nline two\n")
+    want = (
+        '<ul id="markdown-toc">\n  <li><a href="#p-two" id="markdown-toc-p-two">Two</a>    <ul>\n'
+        '      <li><a href="#p-three" id="markdown-toc-p-three">Three</a></li>\n    </ul>\n'
+        '  </li>\n</ul>\n\n<h1 id="p-its-x">It\'s "x"</h1>\n<h2 id="p-two">Two</h2>\n'
+        '<h3 id="p-three">Three</h3>\n<h4 id="p-four">Four</h4>\n\n'
+        "<p>\"a\" 'b'<br />\nline two</p>\n")
+    assert normalise(make_markdown(opts).render(src).html) == normalise(want)

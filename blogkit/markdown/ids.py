@@ -104,6 +104,8 @@ def heading_ids_rule(state: StateCore) -> None:
             ident = base if n == 0 else f"{base}-{n}"
         else:
             ident = str(tok.attrGet("id") or "")
+        if ident and explicit is None and tok.attrGet("id") is None:
+            ident = env.get("kd_id_prefix", "") + ident
         if ident:
             tok.attrSet("id", ident)
         found.append((level, ident, text))

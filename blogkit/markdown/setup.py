@@ -22,7 +22,7 @@ from .inline import (block_math, block_math_rule, codespan, dollar_math, guillem
                      make_escape, render_math_inline, table_cells_rule)
 from .lists import lists_rule
 from .render import install_renderers
-from .typography import typography_rule
+from .typography import quotes_option, typography_rule
 
 
 def _truthy(value: Any, default: bool) -> bool:
@@ -47,7 +47,9 @@ def _levels(value: Any) -> range | set[int]:
 
 def parser_env(options: Mapping[str, Any]) -> dict[str, Any]:
     return {"kd_auto_ids": _truthy(options.get("auto_ids"), True),
-            "kd_toc_levels": _levels(options.get("toc_levels"))}
+            "kd_toc_levels": _levels(options.get("toc_levels")),
+            "kd_quotes": quotes_option(options.get("smart_quotes")),
+            "kd_id_prefix": str(options.get("auto_id_prefix") or "")}
 
 
 def build_parser(options: Mapping[str, Any]) -> MarkdownIt:

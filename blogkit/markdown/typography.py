@@ -25,8 +25,30 @@ _TRIGGER = re.compile(r"""['"]|---?|\.\.\.|<< | >>|<<|>>""")
 _S = r"[ \t\n\r\f\v]"
 _PUNCT = r"""[!"#$%'()*+,\-./:;<=>?@\[\\\]^_`{|}~]"""
 _CLOSE = r"[^ \\\t\r\n\[{(-]"
-_OPEN_Q = {'"': LDQUO, "'": LSQUO}
-_CLOSE_Q = {'"': RDQUO, "'": RSQUO}
+DEFAULT_QUOTES = (LSQUO, RSQUO, LDQUO, RDQUO)
+# kramdown's `smart_quotes` option names entities; these are the ones it knows as characters.
+_ENTITY_CHARS = {"lsquo": LSQUO, "rsquo": RSQUO, "ldquo": LDQUO, "rdquo": RDQUO, "apos": "'",
+                 "quot": '"', "laquo": "\u00ab", "raquo": "\u00bb", "sbquo": "\u201a",
+                 "bdquo": "\u201e", "lsaquo": "\u2039", "rsaquo": "\u203a"}
+
+
+def quotes_option(value: object) -> tuple[str, str, str, str]:
+    """Jekyll's ``kramdown.smart_quotes`` (``"lsquo,rsquo,ldquo,rdquo"``) as characters."""
+    if not value:
+        return DEFAULT_QUOTES
+    names = [v.strip() for v in (value.split(",") if isinstance(value, str) else value)]
+    if len(names) != 4:
+        return DEFAULT_QUOTES
+    chars = []
+    for n in names:
+        n = str(n)
+        if n in _ENTITY_CHARS:
+            chars.append(_ENTITY_CHARS[n])
+        elif n.startswith("#") and n[1:].isdigit():
+            chars.append(chr(int(n[1:])))
+        else:
+            chars.append(n)
+    return (chars[0], chars[1], chars[2], chars[3])
 
 # Rules that need the quote itself at the match start (no usable previous character).
 _R1 = re.compile(r"""["'](?=[_*]{1,2}[^ \t\n\r\f\v])""")
@@ -39,35 +61,41 @@ _SPACE = frozenset(" \t\n\r\f\v")
 _CLOSE_P = re.compile(_CLOSE)
 
 
-def _quote(buf: str, i: int, prev: str | None) -> tuple[str, int]:
+def _quote(buf: str, i: int, prev: str | None,
+           qs: tuple[str, str, str, str]) -> tuple[str, int]:
     """Replacement for the quote at ``buf[i]`` and how many characters it consumed."""
     q = buf[i]
+    open_q = qs[2] if q == '"' else qs[0]
+    close_q = qs[3] if q == '"' else qs[1]
+    pair_dq_sq = qs[2] + qs[0]
+    pair_sq_dq = qs[0] + qs[2]
     if prev is None:
         if _R1.match(buf, i):
-            return _OPEN_Q[q], 1
+            return open_q, 1
         if _R2.match(buf, i):
-            return _CLOSE_Q[q], 1
+            return close_q, 1
         m = _PAIR.match(buf, i)
         if m:
-            return (LDQUO + LSQUO if m.group(1) == "\"'" else LSQUO + LDQUO), 2
+            return (pair_dq_sq if m.group(1) == "\"'" else pair_sq_dq), 2
         if _DECADE.match(buf, i):
-            return RSQUO, 1
+            return qs[1], 1
         if _R8.match(buf, i):
-            return _CLOSE_Q[q], 1
-        return _OPEN_Q[q], 1
+            return close_q, 1
+        return open_q, 1
     if prev in _SPACE:
         m = _PAIR.match(buf, i)
         if m:
-            return (LDQUO + LSQUO if m.group(1) == "\"'" else LSQUO + LDQUO), 2
+            return (pair_dq_sq if m.group(1) == "\"'" else pair_sq_dq), 2
         if _DECADE.match(buf, i):
-            return RSQUO, 1
-        return _OPEN_Q[q], 1  # rule 6 `(\s)(quote)(?=\w)` or the final catch-all: opening
+            return qs[1], 1
+        return open_q, 1  # rule 6 `(\s)(quote)(?=\w)` or the final catch-all: opening
     if _CLOSE_P.match(prev):
-        return _CLOSE_Q[q], 1
-    return _OPEN_Q[q], 1
+        return close_q, 1
+    return open_q, 1
 
 
-def smarten(text: str, prev: str | None = None, follow: str = "") -> str:
+def smarten(text: str, prev: str | None = None, follow: str = "",
+            quotes: tuple[str, str, str, str] = DEFAULT_QUOTES) -> str:
     """Apply kramdown typography to one run of plain text.
 
     ``prev``: the character just before ``text`` in the same kramdown text run (e.g. the
@@ -91,7 +119,7 @@ def smarten(text: str, prev: str | None = None, follow: str = "") -> str:
             p = buf[i - 1] if i > last else (prev if i == 0 else None)
             if p == "\\":
                 p = None
-            rep, used = _quote(buf, i, p)
+            rep, used = _quote(buf, i, p, quotes)
         else:
             rep, used = _SYMS[tok], len(tok)
         out.append(rep)
@@ -120,21 +148,23 @@ def _follow(tok: Token | None) -> str:
     return "x"
 
 
-def smarten_children(children: list[Token]) -> None:
+def smarten_children(children: list[Token],
+                     quotes: tuple[str, str, str, str] = DEFAULT_QUOTES) -> None:
     """Typography over one inline token's children, in place (text tokens only)."""
     prev_tok: Token | None = None
     for idx, tok in enumerate(children):
         if tok.type == "text" and tok.content:
             prev = "\n" if prev_tok is not None and prev_tok.type == "softbreak" else None
             nxt = children[idx + 1] if idx + 1 < len(children) else None
-            tok.content = smarten(tok.content, prev, _follow(nxt))
+            tok.content = smarten(tok.content, prev, _follow(nxt), quotes)
         prev_tok = tok
 
 
 def typography_rule(state: StateCore) -> None:
+    quotes = state.env.get("kd_quotes", DEFAULT_QUOTES)
     for tok in state.tokens:
         if tok.type == "inline" and tok.children:
-            smarten_children(tok.children)
+            smarten_children(tok.children, quotes)
 
 
 _TAG = re.compile(r"(<[^>]*>)")
