@@ -128,12 +128,16 @@ def configure_blocks(md: MarkdownIt) -> None:
 
 
 _FN_DEF = re.compile(r" {0,3}\[\^[^\]\s]+\]:")
+# kramdown footnote names are ALD_ID_NAME (`\w[\w-]*`, ASCII in Ruby): `[^注1]` is text.
+_FN_NAME = re.compile(r"\[\^[A-Za-z0-9_][A-Za-z0-9_-]*\]")
 
 
 def wrap_footnote_def(orig: BlockRule) -> BlockRule:
     """A definition ends a paragraph only if that paragraph is itself a definition's text
     (consecutive ``[^a]: …`` lines); after ordinary text it needs a blank line."""
     def kd_footnote_def(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
+        if not _FN_NAME.match(_line(state, startLine)):
+            return False
         if silent and state.parentType == "paragraph":
             if not _FN_DEF.match(_line(state, startLine)):
                 return False
@@ -146,3 +150,11 @@ def wrap_footnote_def(orig: BlockRule) -> BlockRule:
                 return False
         return orig(state, startLine, endLine, silent)
     return kd_footnote_def
+
+
+def wrap_footnote_ref(orig):  # type: ignore[no-untyped-def]
+    def kd_footnote_ref(state, silent):  # type: ignore[no-untyped-def]
+        if not _FN_NAME.match(state.src, state.pos, state.posMax):
+            return False
+        return orig(state, silent)
+    return kd_footnote_ref

@@ -14,14 +14,14 @@ from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
-_ID_NAME = r"\w[\w-]*"
+_ID_NAME = r"[A-Za-z0-9_][A-Za-z0-9_-]*"  # Ruby's \w is ASCII-only
 _ANY = re.compile(
     r"(?:\A|\s)(?:"
     r"(?P<key>" + _ID_NAME + r")=(?P<q>[\"'])(?P<val>(?:\\\}|\\(?P=q)|(?!(?P=q))[^}])*?)(?P=q)"
     r"|(?P<ref>" + _ID_NAME + r")"
     r"|(?P<multi>(?:#[A-Za-z][\w:-]*|\.[^\s.#]+)+)"
-    r")(?=\s|\Z)")
-_MULTI = re.compile(r"#([A-Za-z][\w:-]*)|\.([^\s.#]+)")
+    r")(?=\s|\Z)", re.A)
+_MULTI = re.compile(r"#([A-Za-z][\w:-]*)|\.([^\s.#]+)", re.A)
 _BLOCK_IAL = re.compile(r" {0,3}\{:(?!:)((?:\\\}|[^}])*)\}[ \t]*\Z")
 _ALD = re.compile(r" {0,3}\{:(" + _ID_NAME + r"):((?:\\\}|[^}])*)\}[ \t]*\Z")
 _SPAN_IAL = re.compile(r"\{:(?!:)((?:\\\}|[^}])*)\}")

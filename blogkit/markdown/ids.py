@@ -14,7 +14,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 # kramdown HEADER_ID: `[\t ]{#id}` at the very end of the heading text.
-_HEADER_ID = re.compile(r"[\t ]\{#([A-Za-z][\w:-]*)\}\Z")
+_HEADER_ID = re.compile(r"[\t ]\{#([A-Za-z][\w:-]*)\}\Z", re.A)
 _WORD_CATS = frozenset({"Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Mc", "Me", "Nd", "Nl", "Pc"})
 
 

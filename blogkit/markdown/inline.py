@@ -124,6 +124,8 @@ def keep_title_backslashes(orig):  # type: ignore[no-untyped-def]
     """kramdown keeps backslashes in inline link titles (``\\"`` prints ``\\&quot;``)."""
     def kd_link(state: StateInline, silent: bool) -> bool:
         start, count = state.pos, len(state.tokens)
+        if state.src.startswith("[^", start):
+            return False  # kramdown LINK_START is `!?\[(?=[^^])`: `[^x]` is never a link
         if not orig(state, silent):
             return False
         if not silent and len(state.tokens) > count:

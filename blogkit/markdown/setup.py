@@ -11,7 +11,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
-from .blocks import configure_blocks, wrap_footnote_def
+from .blocks import configure_blocks, wrap_footnote_def, wrap_footnote_ref
 from .deflist import dd_paragraphs, install_deflist
 from .emphasis import kramdown_emphasis
 from .extensions import abbr_core, abbr_def, ext_block, ext_inline, render_toc, toc_core
@@ -62,6 +62,8 @@ def build_parser(options: Mapping[str, Any]) -> MarkdownIt:
     fn_rule = md.block.ruler.__rules__[md.block.ruler.__find__("footnote_def")]
     md.block.ruler.at("footnote_def", wrap_footnote_def(fn_rule.fn),
                       {"alt": ["paragraph", "reference"]})
+    ref_rule = md.inline.ruler.__rules__[md.inline.ruler.__find__("footnote_ref")]
+    md.inline.ruler.at("footnote_ref", wrap_footnote_ref(ref_rule.fn))
     # kramdown never percent-encodes, punycodes or filters URLs.
     md.normalizeLink = lambda url: url  # type: ignore[method-assign]
     md.normalizeLinkText = lambda url: url  # type: ignore[method-assign]

@@ -7,7 +7,7 @@ Also the core rule that applies it to markdown-it text tokens, and Jekyll's ``sm
 The quote rules are kramdown's ``SQ_RULES`` (parser/kramdown/smart_quotes.rb) tried in
 order; kramdown's quote scanner starts one character *before* the quote when that
 character belongs to the same text run, which is what makes ``は"最高"`` close (``”``).
-Ruby's ``\\s``/``\\d`` are ASCII-only, so they are spelled out here.
+Ruby's ``\\s``/``\\d``/``\\w``/``\\b`` are ASCII-only, hence ``re.ASCII``.
 """
 from __future__ import annotations
 
@@ -51,12 +51,12 @@ def quotes_option(value: object) -> tuple[str, str, str, str]:
     return (chars[0], chars[1], chars[2], chars[3])
 
 # Rules that need the quote itself at the match start (no usable previous character).
-_R1 = re.compile(r"""["'](?=[_*]{1,2}[^ \t\n\r\f\v])""")
-_R2 = re.compile(r"""["'](?=""" + _PUNCT + r"""(?!\.\.)\B)""")
-_R8 = re.compile(r"""["'](?=""" + _S + r"""|s\b|\n|\Z)""")
-_PAIR = re.compile(r"""("'|'")(?=\w)""")
-_DECADE = re.compile(r"'(?=[0-9][0-9]s)")
-_WORD_AFTER = re.compile(r"\w")
+_R1 = re.compile(r"""["'](?=[_*]{1,2}[^ \t\n\r\f\v])""", re.A)
+_R2 = re.compile(r"""["'](?=""" + _PUNCT + r"""(?!\.\.)\B)""", re.A)
+_R8 = re.compile(r"""["'](?=""" + _S + r"""|s\b|\n|\Z)""", re.A)
+_PAIR = re.compile(r"""("'|'")(?=\w)""", re.A)
+_DECADE = re.compile(r"'(?=[0-9][0-9]s)", re.A)
+_WORD_AFTER = re.compile(r"\w", re.A)
 _SPACE = frozenset(" \t\n\r\f\v")
 _CLOSE_P = re.compile(_CLOSE)
 
