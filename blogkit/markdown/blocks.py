@@ -26,6 +26,9 @@ SPAN_TAGS = frozenset(
 )
 _PAREN_MARKER = re.compile(r"[0-9]{1,9}\)")
 _FENCE_OPEN = re.compile(r"(`{3,}|~{3,})[ \t]*([^ \t]*)[ \t]*\Z")
+_ATX_PREFIX = re.compile(r"#{1,6}[ \t]*")
+_HEADER_ID = re.compile(r"[\t ]\{#([A-Za-z][\w:-]*)\}\Z", re.A)
+_CLOSING_HASHES = re.compile(r"(?:(?<=[ \t])|\A)#+\Z")
 _SETEXT_LINE = re.compile(r"[-=]+[ \t]*\Z")
 
 
@@ -80,7 +83,20 @@ def wrap_heading(orig: BlockRule) -> BlockRule:
             return False
         if not _line(state, startLine).lstrip("#").strip(" \t#"):
             return False
-        return orig(state, startLine, endLine, silent)
+        before = len(state.tokens)
+        if not orig(state, startLine, endLine, silent):
+            return False
+        if not silent:
+            # kramdown: a `{#id}` at the very end first, then closing hashes after a blank.
+            text = _ATX_PREFIX.sub("", _line(state, startLine), count=1).rstrip(" \t")
+            m = _HEADER_ID.search(text)
+            state.tokens[before].meta = {"kd_atx": True}
+            if m is not None:
+                state.tokens[before].meta["kd_id"] = m.group(1)
+                text = text[: m.start()].rstrip(" \t")
+            text = _CLOSING_HASHES.sub("", text).rstrip(" \t")
+            state.tokens[before + 1].content = text
+        return True
     return kd_heading
 
 

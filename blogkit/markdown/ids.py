@@ -87,7 +87,9 @@ def heading_ids_rule(state: StateCore) -> None:
         if tok.type != "heading_open":
             continue
         inline = tokens[i + 1]
-        explicit = strip_header_id(inline)
+        meta = tok.meta or {}
+        # ATX ids were taken from the raw line already; setext ones are found here.
+        explicit = meta.get("kd_id") if meta.get("kd_atx") else strip_header_id(inline)
         text = plain_text(inline.children or [])
         level = int(tok.tag[1])
         if explicit is not None:

@@ -12,7 +12,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 _BLANK = re.compile(r"[ \t>]*\Z")
-_TASK = re.compile(r"\[([ xX])\](?:[ \t]+|\Z)")
+_TASK = re.compile(r"\[([ xX])\][ \t]+(?=\S)")
 _OPEN = ("bullet_list_open", "ordered_list_open")
 
 

@@ -15,6 +15,8 @@ from markdown_it.rules_block import StateBlock
 _SEP = re.compile(r"([+|: \t-]*?-[+|: \t-]*?)[ \t]*\Z")
 _HSEP_ALIGN = re.compile(r"[ \t]?(:?)-+(:?)[ \t]?")
 _FSEP = re.compile(r"[+|: \t=]*?=[+|: \t=]*?[ \t]*\Z")
+_ATX = re.compile(r"#{1,6}[ \t]")
+_UNDERLINE = re.compile(r"(?:-+|=+)[ \t]*\Z")
 _PIPE_CHECK = re.compile(r"(?:\||.*?[^\\\n]\|)")
 
 
@@ -64,6 +66,11 @@ def kd_table(state: StateBlock, startLine: int, endLine: int, silent: bool) -> b
         return False
     first = _line(state, startLine)
     if not first or first[0].isspace() or not _PIPE_CHECK.match(first):
+        return False
+    # kramdown tries blockquotes, ATX and setext headings and rules before tables.
+    if first[0] == ">" or _ATX.match(first):
+        return False
+    if startLine + 1 < endLine and _UNDERLINE.match(_line(state, startLine + 1)):
         return False
     if startLine > 0 and not state.isEmpty(startLine - 1) and state.parentType == "root":
         return False  # kramdown after_block_boundary?: a blank line (or page start) first
