@@ -137,7 +137,9 @@ def configure_blocks(md: MarkdownIt) -> None:
              {"alt": ["paragraph", "reference", "blockquote"]})
     # Neither a rule nor a table ends a paragraph in kramdown.
     ruler.at("hr", ruler.__rules__[ruler.__find__("hr")].fn, {"alt": ["blockquote", "list"]})
-    ruler.at("table", kd_table, {"alt": []})
+    # kramdown tries lists before tables (`- a | b` is a table inside an item).
+    ruler.disable("table")
+    ruler.after("list", "kd_table", kd_table, {"alt": []})
     ruler.at("heading", wrap_heading(ruler.__rules__[ruler.__find__("heading")].fn),
              {"alt": ["paragraph", "reference", "blockquote"]})
     ruler.at("lheading", setext_heading, {"alt": []})

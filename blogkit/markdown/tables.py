@@ -115,7 +115,7 @@ def kd_table(state: StateBlock, startLine: int, endLine: int, silent: bool) -> b
             columns = max(columns, len(cells))
             rows.append([c.strip() for c in cells])
         line += 1
-    if line < endLine and not state.isEmpty(line):
+    if line < endLine and not state.isEmpty(line) and state.sCount[line] >= state.blkIndent:
         return False  # kramdown: a table must end at a block boundary
     if rows:
         close("tfoot" if has_footer else "tbody", False)
