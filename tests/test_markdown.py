@@ -198,8 +198,13 @@ def test_footnotes(md) -> None:
 
 
 def test_smartify() -> None:
+    # Expected values: Jekyll 4.3.1's `smartify` on the same strings.
     assert smartify('It\'s "quoted" -- really...') == "It’s “quoted” – really…"
-    assert smartify("R&D <b>\"x\"</b>") == "R&amp;D <b>“x”</b>"
+    assert smartify('R&D <b>"x"</b> & AT&T &amp; <<a>> &copy;') == \
+        "R&amp;D <b>“x”</b> &amp; AT&amp;T &amp; «a» ©"
+    assert smartify('日本語の"二重"と"x"') == "日本語の”二重”と”x”"
+    assert smartify("a < b > c") == "a &lt; b &gt; c"
+    assert smartify('<a href="x">It"s</a> "q"') == '<a href="x">It”s</a> “q”'
 
 
 def test_highlight_css() -> None:

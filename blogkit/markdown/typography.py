@@ -12,6 +12,7 @@ Ruby's ``\\s``/``\\d``/``\\w``/``\\b`` are ASCII-only, hence ``re.ASCII``.
 from __future__ import annotations
 
 import re
+from html import unescape as html_unescape
 
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
@@ -167,16 +168,29 @@ def typography_rule(state: StateCore) -> None:
             smarten_children(tok.children, quotes)
 
 
-_TAG = re.compile(r"(<[^>]*>)")
+# A span tag (not the `<a>` inside `<<a>>`, which is typography) or a comment.
+_TAG = re.compile(r"((?<!<)<(?:/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?|!--[\s\S]*?--)>(?!>))")
+_ENTITY = re.compile(r"(&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);)")
+
+
+def _esc(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def smartify(text: str) -> str:
-    """Jekyll's ``smartify`` filter: typography on the text between tags, ``&`` escaped."""
-    parts = _TAG.split(text or "")
+    """Jekyll's ``smartify`` filter (kramdown's SmartyPants parser, entities as characters).
+
+    Tags pass through; entities print as characters (``&amp; &lt; &gt;`` stay escaped) and end
+    a typography run; text gets quotes/dashes and ``& < >`` escaped.
+    """
     out: list[str] = []
-    for k, part in enumerate(parts):
+    for k, part in enumerate(_TAG.split(text or "")):
         if k % 2:
             out.append(part)
-        else:
-            out.append(smarten(part).replace("&", "&amp;"))
+            continue
+        for j, piece in enumerate(_ENTITY.split(part)):
+            if j % 2:
+                out.append(_esc(html_unescape(piece)))
+            elif piece:
+                out.append(_esc(smarten(piece, quotes=DEFAULT_QUOTES)))
     return "".join(out)
