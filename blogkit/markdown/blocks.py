@@ -13,6 +13,9 @@ from typing import Callable
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 
+from .html import wrap_html_block as html_block_rule
+from .tables import kd_table
+
 BlockRule = Callable[[StateBlock, int, int, bool], bool]
 
 # kramdown HTML_SPAN_ELEMENTS: these never start an HTML block.
@@ -21,9 +24,11 @@ SPAN_TAGS = frozenset(
     "option q rb rbc rp rt rtc ruby samp select small span strike strong sub sup "
     "textarea tt u var".split()
 )
-_TAG_START = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
 _PAREN_MARKER = re.compile(r"[0-9]{1,9}\)")
 _FENCE_OPEN = re.compile(r"(`{3,}|~{3,})[ \t]*([^ \t]*)[ \t]*\Z")
+_ATX_PREFIX = re.compile(r"#{1,6}[ \t]*")
+_HEADER_ID = re.compile(r"[\t ]\{#([A-Za-z][\w:-]*)\}\Z", re.A)
+_CLOSING_HASHES = re.compile(r"(?:(?<=[ \t])|\A)#+\Z")
 _SETEXT_LINE = re.compile(r"[-=]+[ \t]*\Z")
 
 
@@ -58,18 +63,41 @@ def wrap_fence(orig: BlockRule) -> BlockRule:
             text = _line(state, nxt)
             if (text.startswith(marker) and text.rstrip(" \t").strip(marker[0]) == ""
                     and state.sCount[nxt] - state.blkIndent < 4):
-                return orig(state, startLine, endLine, silent)
+                before = len(state.tokens)
+                ok = orig(state, startLine, endLine, silent)
+                if ok and not silent and state.sCount[startLine] > state.blkIndent:
+                    # kramdown keeps the content's indentation under an indented fence.
+                    tok = state.tokens[before]
+                    tok.content = "".join(
+                        state.src[state.bMarks[k]: state.eMarks[k]][state.blkIndent:] + "\n"
+                        for k in range(startLine + 1, nxt))
+                return ok
         return False  # unclosed: a literal paragraph in kramdown
     return kd_fence
 
 
-def wrap_html_block(orig: BlockRule) -> BlockRule:
-    def kd_html_block(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
-        m = _TAG_START.match(_line(state, startLine))
-        if m is not None and m.group(1).lower() in SPAN_TAGS:
+def wrap_heading(orig: BlockRule) -> BlockRule:
+    def kd_heading(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
+        # kramdown ATX headings start at column 0 and need text after the hashes.
+        if state.sCount[startLine] != state.blkIndent:
             return False
-        return orig(state, startLine, endLine, silent)
-    return kd_html_block
+        if not _line(state, startLine).lstrip("#").strip(" \t#"):
+            return False
+        before = len(state.tokens)
+        if not orig(state, startLine, endLine, silent):
+            return False
+        if not silent:
+            # kramdown: a `{#id}` at the very end first, then closing hashes after a blank.
+            text = _ATX_PREFIX.sub("", _line(state, startLine), count=1).rstrip(" \t")
+            m = _HEADER_ID.search(text)
+            state.tokens[before].meta = {"kd_atx": True}
+            if m is not None:
+                state.tokens[before].meta["kd_id"] = m.group(1)
+                text = text[: m.start()].rstrip(" \t")
+            text = _CLOSING_HASHES.sub("", text).rstrip(" \t")
+            state.tokens[before + 1].content = text
+        return True
+    return kd_heading
 
 
 def setext_heading(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
@@ -104,9 +132,47 @@ def configure_blocks(md: MarkdownIt) -> None:
              {"alt": ["paragraph", "reference", "blockquote"]})
     ruler.at("fence", wrap_fence(ruler.__rules__[ruler.__find__("fence")].fn),
              {"alt": ["paragraph", "reference", "blockquote", "list"]})
-    ruler.at("html_block", wrap_html_block(ruler.__rules__[ruler.__find__("html_block")].fn),
+    ruler.at("html_block", html_block_rule(ruler.__rules__[ruler.__find__("html_block")].fn,
+                                           SPAN_TAGS),
              {"alt": ["paragraph", "reference", "blockquote"]})
     # Neither a rule nor a table ends a paragraph in kramdown.
     ruler.at("hr", ruler.__rules__[ruler.__find__("hr")].fn, {"alt": ["blockquote", "list"]})
-    ruler.at("table", ruler.__rules__[ruler.__find__("table")].fn, {"alt": []})
+    # kramdown tries lists before tables (`- a | b` is a table inside an item).
+    ruler.disable("table")
+    ruler.after("list", "kd_table", kd_table, {"alt": []})
+    ruler.at("heading", wrap_heading(ruler.__rules__[ruler.__find__("heading")].fn),
+             {"alt": ["paragraph", "reference", "blockquote"]})
     ruler.at("lheading", setext_heading, {"alt": []})
+
+
+_FN_DEF = re.compile(r" {0,3}\[\^[^\]\s]+\]:")
+# kramdown footnote names are ALD_ID_NAME (`\w[\w-]*`, ASCII in Ruby): `[^注1]` is text.
+_FN_NAME = re.compile(r"\[\^[A-Za-z0-9_][A-Za-z0-9_-]*\]")
+
+
+def wrap_footnote_def(orig: BlockRule) -> BlockRule:
+    """A definition ends a paragraph only if that paragraph is itself a definition's text
+    (consecutive ``[^a]: …`` lines); after ordinary text it needs a blank line."""
+    def kd_footnote_def(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
+        if not _FN_NAME.match(_line(state, startLine)):
+            return False
+        if silent and state.parentType == "paragraph":
+            if not _FN_DEF.match(_line(state, startLine)):
+                return False
+            top = startLine - 1
+            while top > 0 and not state.isEmpty(top - 1):
+                top -= 1
+            # The plugin moves bMarks past `[^x]:`, so read the line from its real start.
+            line_start = state.src.rfind("\n", 0, state.bMarks[top]) + 1
+            if top < 0 or not _FN_DEF.match(state.src[line_start: state.eMarks[top]]):
+                return False
+        return orig(state, startLine, endLine, silent)
+    return kd_footnote_def
+
+
+def wrap_footnote_ref(orig):  # type: ignore[no-untyped-def]
+    def kd_footnote_ref(state, silent):  # type: ignore[no-untyped-def]
+        if not _FN_NAME.match(state.src, state.pos, state.posMax):
+            return False
+        return orig(state, silent)
+    return kd_footnote_ref

@@ -13,6 +13,8 @@ from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from .rouge_langs import PYGMENTS_NAME, ROUGE_LANGS
+
 _PLAIN = frozenset({"plaintext", "text", "plain"})
 _FORMATTER = HtmlFormatter(nowrap=True)
 
@@ -22,23 +24,24 @@ def escape_code(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=512)
 def lexer_for(lang: str) -> Lexer | None:
-    """Rouge looks languages up case-sensitively and all its tags are lowercase."""
-    if not lang or lang != lang.lower():
-        return None
+    """The Pygments lexer for a Rouge language name (None: no Pygments equivalent)."""
     try:
-        return get_lexer_by_name(lang, stripnl=False, ensurenl=False)
+        return get_lexer_by_name(PYGMENTS_NAME.get(lang, lang), stripnl=False, ensurenl=False)
     except ClassNotFound:
         return None
 
 
 def _highlight(code: str, lang: str) -> str | None:
+    """Highlighted HTML; None when Rouge does not know ``lang`` (exact, case-sensitive)."""
     if lang in _PLAIN:
         return escape_code(code)
+    if lang not in ROUGE_LANGS:
+        return None
     lexer = lexer_for(lang)
     if lexer is None:
-        return None
+        return escape_code(code)  # Rouge's wrapper still applies; token spans are cosmetic
     html = _pyg_highlight(code, lexer, _FORMATTER)
     # Pygments also escapes quotes; Rouge does not.
     return html.replace("&quot;", '"').replace("&#39;", "'")

@@ -12,6 +12,9 @@ paragraph runs in a fresh StateInline whose ``kd_stop`` tells this rule where to
 """
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
+
 from markdown_it.rules_inline import StateInline
 
 _ASCII_SPACE = frozenset(" \t\n\r\f\v")
@@ -51,9 +54,34 @@ def _is_stop(state: StateInline, pos: int) -> bool:
     return True
 
 
+# Probe work allowed per paragraph, in characters scanned per character of the paragraph;
+# beyond it delimiters stay text (only pathological input gets there).
+_BUDGET_FACTOR = 8
+_CLOSER = {d: re.compile(r"(?<![ \t\n\r\f\v])" + re.escape(d)) for d in ("*", "**", "_", "__")}
+
+
 def _probe(state: StateInline, start: int, delim: str, elem: str) -> StateInline | None:
-    """Parse from ``start`` until the closing ``delim``; the finished state or None."""
+    """Parse from ``start`` until the closing ``delim``; the finished state or None.
+
+    kramdown's recursive descent can be exponential on unclosed delimiters, so: no probe
+    when no candidate closer exists at all, failures are memoised per paragraph, and the
+    number of probes is capped.
+    """
+    shared = getattr(state, "kd_shared", None)
+    if shared is None:
+        shared = {"fails": set(), "budget": _BUDGET_FACTOR * len(state.src) + 2000}
+        state.kd_shared = shared  # type: ignore[attr-defined]
+    cands = shared.get(delim)
+    if cands is None:
+        cands = shared[delim] = [m.start() for m in _CLOSER[delim].finditer(state.src)]
+    k = bisect_right(cands, start)
+    if k == len(cands) or cands[k] >= state.posMax:
+        return None  # no candidate closer at all
+    key = (start, delim, elem, _stack(state), state.posMax, state.linkLevel)
+    if key in shared["fails"] or shared["budget"] <= 0:
+        return None
     sub = StateInline(state.src, state.md, state.env, [])
+    sub.kd_shared = shared  # type: ignore[attr-defined]
     sub.pos = start
     sub.posMax = state.posMax
     sub.level = state.level + 1
@@ -62,7 +90,9 @@ def _probe(state: StateInline, start: int, delim: str, elem: str) -> StateInline
     sub.kd_found = None  # type: ignore[attr-defined]
     sub.linkLevel = state.linkLevel
     state.md.inline.tokenize(sub)
+    shared["budget"] -= (sub.kd_found if sub.kd_found is not None else sub.posMax) - start
     if sub.kd_found is None:  # type: ignore[attr-defined]
+        shared["fails"].add(key)
         return None
     for rule in state.md.inline.ruler2.getRules(""):
         rule(sub)

@@ -14,7 +14,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 # kramdown HEADER_ID: `[\t ]{#id}` at the very end of the heading text.
-_HEADER_ID = re.compile(r"[\t ]\{#([A-Za-z][\w:-]*)\}\Z")
+_HEADER_ID = re.compile(r"[\t ]\{#([A-Za-z][\w:-]*)\}\Z", re.A)
 _WORD_CATS = frozenset({"Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Mc", "Me", "Nd", "Nl", "Pc"})
 
 
@@ -37,6 +37,16 @@ def slug(text: str) -> str:
     low = "".join(c.lower() for c in text) if not text.isascii() else text.lower()
     kept = "".join(c for c in low if _keep(c))
     return kept.replace(" ", "-").replace("\t", "-")
+
+
+_BASIC_LEAD = re.compile(r"^[^a-zA-Z]+")
+_BASIC_DROP = re.compile(r"[^a-zA-Z0-9 -]")
+
+
+def basic_slug(text: str) -> str:
+    """kramdown's own generator (used inside ``markdown="1"`` HTML): ASCII only."""
+    out = _BASIC_DROP.sub("", _BASIC_LEAD.sub("", text)).replace(" ", "-").lower()
+    return out or "section"
 
 
 def plain_text(children: list[Token]) -> str:
@@ -70,17 +80,25 @@ def heading_ids_rule(state: StateCore) -> None:
     env = state.env
     auto = env.get("kd_auto_ids", True)
     counts: dict[str, int] = {}
+    basic_counts: dict[str, int] = {}
     found: list[tuple[int, str, str]] = []
     tokens = state.tokens
     for i, tok in enumerate(tokens):
         if tok.type != "heading_open":
             continue
         inline = tokens[i + 1]
-        explicit = strip_header_id(inline)
+        meta = tok.meta or {}
+        # ATX ids were taken from the raw line already; setext ones are found here.
+        explicit = meta.get("kd_id") if meta.get("kd_atx") else strip_header_id(inline)
         text = plain_text(inline.children or [])
         level = int(tok.tag[1])
         if explicit is not None:
             ident = explicit
+        elif auto and tok.attrGet("id") is None and (tok.meta or {}).get("kd_basic_id"):
+            base = basic_slug(text)
+            n = basic_counts.get(base, -1) + 1
+            basic_counts[base] = n
+            ident = base if n == 0 else f"{base}-{n}"
         elif auto and tok.attrGet("id") is None:
             base = slug(text)
             n = counts.get(base, 0)
@@ -88,6 +106,8 @@ def heading_ids_rule(state: StateCore) -> None:
             ident = base if n == 0 else f"{base}-{n}"
         else:
             ident = str(tok.attrGet("id") or "")
+        if ident and explicit is None and tok.attrGet("id") is None:
+            ident = env.get("kd_id_prefix", "") + ident
         if ident:
             tok.attrSet("id", ident)
         found.append((level, ident, text))

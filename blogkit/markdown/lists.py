@@ -12,7 +12,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 _BLANK = re.compile(r"[ \t>]*\Z")
-_TASK = re.compile(r"\[([ xX])\](?:[ \t]+|\Z)")
+_TASK = re.compile(r"\[([ xX])\][ \t]+(?=\S)")
 _OPEN = ("bullet_list_open", "ordered_list_open")
 
 
@@ -26,6 +26,33 @@ def _merge_adjacent(tokens: list[Token]) -> list[Token]:
             continue
         out.append(tok)
     return out
+
+
+def _nest_type_changes(tokens: list[Token], lines: list[str]) -> None:
+    """``- a\n1. b``: kramdown reads the unindented ``1. b`` as part of item a."""
+    i = 1
+    while i + 1 < len(tokens):
+        close, nxt = tokens[i], tokens[i + 1]
+        if not (close.type in ("bullet_list_close", "ordered_list_close") and nxt.type in _OPEN
+                and nxt.type != close.type.replace("_close", "_open") and nxt.level == close.level
+                and nxt.map and tokens[i - 1].type == "list_item_close"):
+            i += 1
+            continue
+        start = nxt.map[0]
+        if start == 0 or _BLANK.match(lines[start - 1]):
+            i += 1
+            continue
+        depth, j = 0, i + 1
+        while True:
+            depth += tokens[j].nesting
+            if depth == 0:
+                break
+            j += 1
+        moved = tokens[i + 1: j + 1]
+        for t in moved:
+            t.level += 2
+        tokens[i - 1: j + 1] = moved + [tokens[i - 1], close]
+        i = i - 1 + len(moved) + 1
 
 
 def _items(tokens: list[Token], start: int) -> tuple[list[tuple[int, int]], int]:
@@ -99,8 +126,9 @@ def _task_items(tokens: list[Token], list_open: int, items: list[tuple[int, int]
 def lists_rule(state: StateCore) -> None:
     if not any(t.type in _OPEN for t in state.tokens):
         return
-    state.tokens = tokens = _merge_adjacent(state.tokens)
     lines = state.src.split("\n")
+    _nest_type_changes(state.tokens, lines)
+    state.tokens = tokens = _merge_adjacent(state.tokens)
     for i, tok in enumerate(tokens):
         if tok.type not in _OPEN:
             continue

@@ -67,12 +67,7 @@ def _image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any)
 def _cell_open(tag: str) -> Rule:
     def render(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         tok = tokens[idx]
-        parts = []
-        for k, v in (tok.attrs or {}).items():
-            if k == "style":
-                v = str(v).replace("text-align:", "text-align: ")
-            parts.append(f' {k}="{esc_attr(str(v))}"')
-        return f"<{tag}{''.join(parts)}>"
+        return f"<{tag}{_attrs(tok)}>"
     return render
 
 
@@ -127,6 +122,8 @@ def install_renderers(md: MarkdownIt) -> None:
     md.add_render_rule("fence", _fence)
     md.add_render_rule("code_block", _code_block)
     md.add_render_rule("image", _image)
+    md.add_render_rule("s_open", lambda *a: "<del>")
+    md.add_render_rule("s_close", lambda *a: "</del>")
     md.add_render_rule("th_open", _cell_open("th"))
     md.add_render_rule("td_open", _cell_open("td"))
     md.add_render_rule("footnote_ref", _fn_ref)
