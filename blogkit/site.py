@@ -154,7 +154,9 @@ def read_documents(config: SiteConfig, sources: list[SourceFile], ctx: ReadConte
                    progress: Progress, store: Cache | None, memo: dict[str, Any] | None) -> list[Document]:
     """Read every post and page; a file whose size and mtime are unchanged comes from the cache."""
     # `now` only matters to reading when the config pins `time` (the date-equals-site.time quirk).
-    ctx_fp = f"{package_fingerprint()}\0{ctx if config.get('time') else replace(ctx, now=None)!r}"
+    # (sets are sorted: their repr order changes from process to process with hash randomisation)
+    stable = replace(ctx, markdown_exts=tuple(sorted(ctx.markdown_exts)))  # type: ignore[arg-type]
+    ctx_fp = f"{package_fingerprint()}\0{stable if config.get('time') else replace(stable, now=None)!r}"
     keys = {src.rel_path: _read_key(ctx_fp, src) for src in sources}
     found: dict[str, Any] = {}
     if memo is not None:

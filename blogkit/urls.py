@@ -7,6 +7,8 @@ and the ``relative_url``/``absolute_url`` results (spec §5, §7, §9.1, §11).
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import posixpath
 import re
 import unicodedata
@@ -267,8 +269,35 @@ def _normalize_host(host: str) -> str:
         return _normalize_component(host, _UNRESERVED + "!$&'()*+,;=:\\[\\]")
 
 
+# Already-normal URLs (the common case: every post URL in a sitemap or feed) are returned as
+# they are: lowercase http(s) host without port, no query/fragment, uppercase %XX that encode
+# no unreserved character, no dot segments, and NFKC-stable text once decoded.
+_FAST_OK = re.compile(r"(?:https?://[a-z0-9.\-]+(?=/))?(?:/(?:[A-Za-z0-9\-._~!$&'()*+,;=:@]|%[0-9A-F]{2})*)+")
+_FAST_UNRESERVED_PCT = re.compile(r"%(?:2[DE]|3[0-9]|[46][1-9A-F]|[57][0-9A]|5F|7E)")
+_FAST_DOTS = re.compile(r"/\.\.?(?:/|$)")
+
+
+def _already_normal(text: str) -> bool:
+    if not _FAST_OK.fullmatch(text) or _FAST_UNRESERVED_PCT.search(text) or _FAST_DOTS.search(text):
+        return False
+    if "%" not in text:
+        return True
+    try:
+        decoded = unquote_to_bytes(text).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return unicodedata.is_normalized("NFKC", decoded)
+
+
 def normalize_uri(text: str) -> str:
     """``Addressable::URI.parse(text).normalize.to_s`` for the parts Jekyll's filters use."""
+    if _already_normal(text):
+        return text
+    return _normalize_uri(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _normalize_uri(text: str) -> str:
     m = _URIREGEX.match(text)
     assert m is not None  # every string matches the RFC 3986 appendix B regex
     scheme, authority, path, query, fragment = m[2], m[4], m[5], m[7], m[9]

@@ -62,10 +62,10 @@ class RenderContext:
                 for problem in kept.warnings:
                     self.log.add(problem)
                 return Unchanged("", rid)
-        text = content() if callable(content) else content
         context = {"site": self.site, "page": page, "paginator": paginator}
         warnings: list[Problem] = []
         with Recording() as reads:
+            text = content() if callable(content) else content  # its reads count too
             try:
                 if self.engine is not None and self.engine.use_layouts:  # the site's own _layouts/
                     html = self.engine.render_layouts(layout, text, context, Location(origin))
