@@ -6,18 +6,21 @@ PY := $(VENV)/bin/python
 APT_PACKAGES := jekyll ruby-jekyll-feed ruby-jekyll-sitemap ruby-jekyll-archives \
 	ruby-jekyll-paginate ruby-jekyll-seo-tag chromium fonts-noto-cjk
 
-.PHONY: setup serve build test test-fast system-deps bench clean
+.PHONY: setup setup-test serve build test test-fast system-deps bench clean
 
 $(PY):
 	python3 -m venv $(VENV)
 
 setup: $(PY)
-	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e .
+
+setup-test: $(PY)
 	$(PY) -m pip install -q -e '.[test]'
 
 build: setup
 	$(VENV)/bin/blogkit build
 
+# builds the example site into _site/ and serves it with live reload
 serve: setup
 	$(VENV)/bin/blogkit serve --host 127.0.0.1 --port 4000
 
@@ -29,13 +32,13 @@ system-deps:
 	  else echo "missing Debian packages:$$missing (run as root or install them; their tests will skip)"; fi; \
 	fi
 
-test: system-deps setup
+test: system-deps setup-test
 	$(PY) -m pytest -q -p no:cacheprovider
 
-test-fast: setup
+test-fast: setup-test
 	$(PY) -m pytest -q -p no:cacheprovider -m "not jekyll and not browser"
 
-bench: setup
+bench: setup-test
 	$(PY) benchmarks/bench_build.py 1000
 
 clean:
