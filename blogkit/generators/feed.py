@@ -103,9 +103,14 @@ def plan(ctx: "RenderContext") -> list[FeedSpec]:
 def generate(ctx: "RenderContext") -> list[Output]:
     out = []
     for spec in plan(ctx):
-        xml = render_feed(ctx.site, ctx.config.data, spec, stable_updated=ctx.config.kind == "blogkit")
-        out.append(Output(url_to_relpath(spec.path, ""), xml.encode("utf-8"), origin=f"(feed {spec.path})",
-                          kind="feed"))
+        stable = ctx.config.kind == "blogkit"
+        # A feed is made of its posts (their fingerprints cover everything an entry shows), the
+        # config, and — for jekyll-feed's <updated> — the build time unless the site is stable.
+        inputs = [spec.path, spec.title_suffix, "" if stable else ctx.model.time.isoformat(),
+                  *(_fingerprint(p) for p in spec.posts)]
+        out.append(ctx.output_unless_unchanged(
+            url_to_relpath(spec.path, ""), f"(feed {spec.path})", "feed", inputs,
+            lambda spec=spec, stable=stable: render_feed(ctx.site, ctx.config.data, spec, stable_updated=stable)))
     return out
 
 
@@ -127,6 +132,11 @@ def _author_xml(value: Any) -> str:
     if uri:
         parts.append(f"<uri>{xml_escape(uri)}</uri>")
     return "<author>" + "".join(parts) + "</author>"
+
+
+def _fingerprint(view: Any) -> str:
+    fp = getattr(view, "fingerprint", None)
+    return fp() if callable(fp) else repr(sorted(view.items(), key=str))
 
 
 def render_feed(site: Mapping[str, Any], config: Mapping[str, Any], spec: FeedSpec,

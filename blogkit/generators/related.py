@@ -16,26 +16,54 @@ LIMIT = 5
 
 
 def related(post_views: Sequence[dict[str, Any]], limit: int = LIMIT) -> dict[str, list[dict[str, Any]]]:
-    """url -> related views. Indexes by term so 1,000s of posts are not compared pairwise."""
-    by_tag: dict[str, list[int]] = defaultdict(list)
-    by_cat: dict[str, list[int]] = defaultdict(list)
-    for i, v in enumerate(post_views):
-        for t in set(v.get("tags") or ()):
-            by_tag[t].append(i)
-        for c in set(v.get("categories") or ()):
-            by_cat[c].append(i)
-    out = {}
-    for i, v in enumerate(post_views):
-        score: dict[int, int] = defaultdict(int)
-        for t in set(v.get("tags") or ()):
-            for j in by_tag[t]:
-                score[j] += 1
-        for c in set(v.get("categories") or ()):
-            for j in by_cat[c]:
-                score[j] += 2
-        score.pop(i, None)
-        ranked = sorted(score, key=lambda j: (-score[j], -post_views[j]["date"].timestamp(), post_views[j]["url"]))
-        out[v["url"]] = [post_views[j] for j in ranked[:limit]]
+    """url -> related views.
+
+    A popular tag (say `AI` on most posts) makes every pair of posts share something, so
+    counting scores pair by pair is quadratic. Instead each term is a bitset of posts (a Python
+    int; bit r = the post ranked r-th by date desc, then url) and a post's scores are added up
+    as bit-sliced counters: a few big-integer operations per term, whatever the number of posts.
+    The top posts are then read off from the highest score down, lowest bit (newest) first,
+    which is exactly the order "score desc, date desc, url".
+    """
+    n = len(post_views)
+    get = dict.get  # plain dict reads: these are tracked views, and this is not a template
+    info = [(get(v, "url"), get(v, "date"), set(get(v, "tags") or ()), set(get(v, "categories") or ()))
+            for v in post_views]
+    order = sorted(range(n), key=lambda i: (-info[i][1].timestamp() if info[i][1] else 0.0, info[i][0]))
+    rank = {i: r for r, i in enumerate(order)}
+    by_tag: dict[Any, int] = defaultdict(int)
+    by_cat: dict[Any, int] = defaultdict(int)
+    for i, (_, _, tags, cats) in enumerate(info):
+        for t in tags:
+            by_tag[t] |= 1 << rank[i]
+        for c in cats:
+            by_cat[c] |= 1 << rank[i]
+    out: dict[str, list[dict[str, Any]]] = {}
+    for i, (url, _, tags, cats) in enumerate(info):
+        slices: list[int] = [0] * 8
+        for masks, weight_bit in ((tags and [by_tag[t] for t in tags], 0), (cats and [by_cat[c] for c in cats], 1)):
+            for mask in masks or ():
+                carry, b = mask, weight_bit          # weight 1 adds at bit 0, weight 2 at bit 1
+                while carry:
+                    if b == len(slices):
+                        slices.append(0)
+                    slices[b], carry = slices[b] ^ carry, slices[b] & carry
+                    b += 1
+        me = ~(1 << rank[i])
+        slices = [s & me for s in slices]
+        best = len(tags) + 2 * len(cats)
+        found: list[int] = []
+        for score in range(best, 0, -1):
+            eq = (1 << n) - 1
+            for b, s in enumerate(slices):
+                eq &= s if (score >> b) & 1 else ~s
+            while eq and len(found) < limit:
+                low = eq & -eq
+                found.append(low.bit_length() - 1)
+                eq ^= low
+            if len(found) >= limit:
+                break
+        out[url] = [post_views[order[r]] for r in found]
     return out
 
 
@@ -44,4 +72,4 @@ def add_related(ctx: "RenderContext") -> None:
         return
     table = related(ctx.post_views)
     for v in ctx.post_views:
-        v["related"] = table[v["url"]]
+        dict.__setitem__(v, "related", table[dict.get(v, "url")])

@@ -82,9 +82,9 @@ def generated_pages(ctx: "RenderContext") -> Iterator[tuple[str, None]]:
             yield archives.page_url(archive.url, n), None
 
 
-def render_sitemap(ctx: "RenderContext") -> str:
+def render_sitemap(ctx: "RenderContext", listed: list[tuple[str, datetime | None]] | None = None) -> str:
     rows = []
-    for url, lastmod in entries(ctx):
+    for url, lastmod in (entries(ctx) if listed is None else listed):
         row = f"<url>\n<loc>{xml_escape(_loc(ctx, url))}</loc>\n"
         if lastmod is not None:
             row += f"<lastmod>{xmlschema(lastmod)}</lastmod>\n"
@@ -98,7 +98,9 @@ def generate(ctx: "RenderContext") -> list[Output]:
     taken = occupied_urls(ctx)
     out = []
     if "/sitemap.xml" not in taken:
-        out.append(Output(_p("sitemap.xml"), render_sitemap(ctx).encode("utf-8"), origin="(sitemap)", kind="sitemap"))
+        rows = list(entries(ctx))  # cheap; turning them into absolute URLs is what costs
+        out.append(ctx.output_unless_unchanged(_p("sitemap.xml"), "(sitemap)", "sitemap",
+                                               [repr(rows)], lambda: render_sitemap(ctx, rows)))
     if "/robots.txt" not in taken:
         robots = f"Sitemap: {_loc(ctx, '/sitemap.xml')}\n"
         out.append(Output(_p("robots.txt"), robots.encode("utf-8"), origin="(robots.txt)", kind="sitemap"))

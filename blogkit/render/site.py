@@ -24,7 +24,7 @@ from ..site import Output, zone_of
 from ..liquid import make_engine
 from .env import Renderer, make_env
 from .layouts import MissingLayout, render_layouts
-from .incremental import Incremental, OutputRecord, RenderedHTML, Unchanged
+from .incremental import Incremental, KeepBytes, OutputRecord, RenderedHTML, TaggedBytes, Unchanged
 from .tracking import Recording, TrackedDict, TrackedList, TrackedView, digest, shallow
 from .views import doc_view, link_neighbours, site_view
 
@@ -84,6 +84,23 @@ class RenderContext:
         if inc is not None:
             inc.remember(rid, base, reads, warnings)
         return RenderedHTML(html, rid)
+
+
+    def output_unless_unchanged(self, dest: PurePosixPath, origin: str, kind: str, inputs: list[Any],
+                                produce: Callable[[], str]) -> Output:
+        """For generated files that are not templates (feeds, sitemap): ``inputs`` are what the
+        file is made from; when their digest matches the last build's and the file is intact,
+        the file is kept without producing it again."""
+        inc = self.incremental
+        if inc is None:
+            return Output(dest, produce().encode("utf-8"), origin=origin, kind=kind)
+        rid = f"{origin}\0{dest}"
+        base = digest(inc.global_fp, rid, *inputs)
+        if inc.unchanged(rid, base) is not None:
+            return Output(dest, KeepBytes(b"", rid), origin=origin, kind=kind)
+        data = TaggedBytes(produce().encode("utf-8"), rid)
+        inc.remember(rid, base, set(), [])
+        return Output(dest, data, origin=origin, kind=kind)
 
 
 Generator = Callable[[RenderContext], list[Output]]

@@ -72,6 +72,9 @@ def site_view(config_data: Mapping[str, Any], model: SiteModel, post_views: Sequ
     site = TrackedSite(config_data)
     site.update({
         "time": model.time,
+        # The newest post's date: what a footer's year or a "last updated" line should show.
+        # Unlike site.time it does not change with every build, so pages using it stay unchanged.
+        "updated": max((p.date for p in model.posts if p.date is not None), default=model.time),
         "posts": TrackedList(post_views, "list:site.posts"),
         "pages": TrackedList(page_views, "list:site.pages"),
         "html_pages": TrackedList([p for p in page_views if str(dict.get(p, "output_ext")) in (".html", ".htm")],
