@@ -34,3 +34,16 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
 
 def output_files(dest: Path) -> set[str]:
     return {p.relative_to(dest).as_posix() for p in dest.rglob("*") if p.is_file()}
+
+
+def build_files(root: Path, files: dict[str, str | bytes]) -> tuple[Path, "ProblemLog"]:
+    """Write ``files`` under ``root``, build in-process into ``root/_out``; (dest, problems)."""
+    from blogkit.config import load_config
+    from blogkit.errors import ProblemLog
+    from blogkit.site import build
+
+    write_files(root, files)
+    config, _ = load_config(root, destination=root / "_out")
+    log = ProblemLog()
+    build(config, log=log)
+    return root / "_out", log

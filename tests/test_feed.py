@@ -1,6 +1,8 @@
 """jekyll-feed 0.17.0 (spec §9.1), parsed with feedparser and lxml; tag feeds (blogkit extra)."""
 from __future__ import annotations
 
+from sitekit import build_files
+
 from pathlib import Path
 
 import feedparser
@@ -15,12 +17,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 def build_site(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text, encoding="utf-8")
-    config, _ = load_config(root, destination=root / "_out")
-    build(config, log=ProblemLog())
-    return root / "_out"
+    return build_files(root, files)[0]
 
 
 JEKYLL = {"_config.yml": "plugins: [jekyll-feed]\nurl: https://example.com\ntitle: \"Test's Blog -- AI\"\n"

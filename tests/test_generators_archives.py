@@ -1,6 +1,8 @@
 """jekyll-archives 2.2.1 (spec §9.3): URLs, slugs, collisions merged with a warning."""
 from __future__ import annotations
 
+from sitekit import build_files
+
 from pathlib import Path
 
 from blogkit.config import load_config
@@ -10,13 +12,7 @@ from blogkit.site import build
 
 
 def build_site(root: Path, files: dict[str, str]) -> tuple[Path, ProblemLog]:
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text, encoding="utf-8")
-    config, _ = load_config(root, destination=root / "_out")
-    log = ProblemLog()
-    build(config, log=log)
-    return root / "_out", log
+    return build_files(root, files)
 
 
 ARCHIVE = "{{ page.type }}|{{ page.title or '' }}|{% for p in page.posts %}{{ p.title }},{% endfor %}"

@@ -1,6 +1,8 @@
 """jekyll-paginate (spec §9.4) and the paginated archives (§9.3 + blogkit's pagination)."""
 from __future__ import annotations
 
+from sitekit import build_files
+
 import re
 from pathlib import Path
 
@@ -21,11 +23,7 @@ def write(root: Path, files: dict[str, str]) -> None:
 
 
 def build_site(root: Path, files: dict[str, str]) -> tuple[Path, ProblemLog]:
-    write(root, files)
-    config, _ = load_config(root, destination=root / "_out")
-    log = ProblemLog()
-    build(config, log=log)
-    return root / "_out", log
+    return build_files(root, files)
 
 
 def post(day: int, title: str, extra: str = "") -> str:

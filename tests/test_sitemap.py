@@ -1,6 +1,8 @@
 """jekyll-sitemap 1.4.0 (spec §9.2): strict structural checks of the 0.9 schema, robots.txt."""
 from __future__ import annotations
 
+from sitekit import build_files
+
 from pathlib import Path
 
 from lxml import etree
@@ -13,12 +15,7 @@ SM = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
 def build_site(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text, encoding="utf-8")
-    config, _ = load_config(root, destination=root / "_out")
-    build(config, log=ProblemLog())
-    return root / "_out"
+    return build_files(root, files)[0]
 
 
 def check_structure(raw: bytes) -> list[tuple[str, str | None]]:

@@ -92,21 +92,25 @@ def render_front_matter(layout: str, title: str, date: datetime, categories: Seq
     return "\n".join(lines) + "\n"
 
 
+def post_date(config: SiteConfig, date: str | None, now: datetime | None = None) -> datetime:
+    """`--date` parsed in the site's zone, else now (whole seconds)."""
+    zone = zone_of(config)
+    if date is None:
+        return (now or datetime.now(zone)).astimezone(zone).replace(microsecond=0)
+    try:
+        return parse_date(date, zone)
+    except ValueError as exc:
+        raise BlogkitError(f"invalid --date {date!r}: {exc}", None, "use e.g. 2025-09-29 or '2025-09-29 10:00'",
+                           code="bad-date") from None
+
+
 def plan_new(config: SiteConfig, title: str, categories: Sequence[str] = (), tags: Sequence[str] = (),
              slug: str | None = None, draft: bool = False, date: str | None = None,
              now: datetime | None = None) -> PlannedPost:
     if not title.strip():
         raise BlogkitError("the title is empty", None, 'give a title: blogkit new "タイトル"', code="bad-title")
     settings = new_post_settings(config)
-    zone = zone_of(config)
-    if date is not None:
-        try:
-            when = parse_date(date, zone)
-        except ValueError as exc:
-            raise BlogkitError(f"invalid --date {date!r}: {exc}", None, "use e.g. 2025-09-29 or '2025-09-29 10:00'",
-                               code="bad-date") from None
-    else:
-        when = (now or datetime.now(zone)).astimezone(zone).replace(microsecond=0)
+    when = post_date(config, date, now)
     slug = check_slug(slug if slug is not None else make_slug(title, str(settings.get("slug") or "jekyll")))
     name = f"{slug}.md" if draft else f"{when:%Y-%m-%d}-{slug}.md"
     path = (drafts_dir(config) if draft else posts_dir(config)) / name

@@ -12,9 +12,8 @@ from pathlib import Path
 from ..config import SiteConfig
 from ..content.discover import DRAFT_NAME_RE
 from ..content.frontmatter import parse_front_matter
-from ..dates import parse_date
 from ..errors import BlogkitError, Location
-from ..site import zone_of
+from .new import post_date
 from .paths import check_slug, drafts_dir, existing_urls, inside, planned_document, posts_dir, shown_path
 
 
@@ -62,15 +61,7 @@ def set_date(text: str, stamp: str, shown: str) -> str:
 def plan_publish(config: SiteConfig, draft: Path, date: str | None = None,
                  now: datetime | None = None) -> PlannedPublish:
     source = find_draft(config, draft)
-    zone = zone_of(config)
-    if date is not None:
-        try:
-            when = parse_date(date, zone)
-        except ValueError as exc:
-            raise BlogkitError(f"invalid --date {date!r}: {exc}", None, "use e.g. 2025-09-29 or '2025-09-29 10:00'",
-                               code="bad-date") from None
-    else:
-        when = (now or datetime.now(zone)).astimezone(zone).replace(microsecond=0)
+    when = post_date(config, date, now)
     match = DRAFT_NAME_RE.match(source.name)
     if match is None:
         raise BlogkitError(f"{source.name} has no file extension", None, "name drafts slug.md", code="post-name")
