@@ -41,7 +41,8 @@ def add_to_site(ctx: "RenderContext") -> None:
 def generate(ctx: "RenderContext") -> list[Output]:
     if not ctx.config.has("tag_cloud") or "/tags/" in occupied_urls(ctx):
         return []
-    title = ctx.site.get("tag_page_title") or "Tags"
+    # None lets the theme title it in the site's language (`t('all_tags')`: カテゴリーとタグ for ja)
+    title = ctx.site.get("tag_page_title")
     page = {"url": "/tags/", "title": title, "layout": "tags", "type": "tags",
             "tag_cloud": ctx.site.get("tag_cloud")}
     html = ctx.render("tags", page, "", "(tag cloud /tags/)")
