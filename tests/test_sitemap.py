@@ -68,3 +68,18 @@ def test_not_generated_over_a_source(tmp_path: Path) -> None:
 def test_off_without_plugin(tmp_path: Path) -> None:
     out = build_site(tmp_path, {"_config.yml": "title: x\n", "_posts/2025-01-01-a.md": "---\n---\nx"})
     assert not (out / "sitemap.xml").exists() and not (out / "robots.txt").exists()
+
+
+SCHEMA = Path(__file__).parent / "fixtures" / "sitemap-0.9.xsd"
+
+
+def test_sitemap_validates_against_the_schema(tmp_path: Path) -> None:
+    schema = etree.XMLSchema(etree.parse(str(SCHEMA)))
+    files = dict(FILES)
+    files["_posts/2025-01-03-日本語の記事.md"] = "---\ntags: [生成AI, \"R&D\"]\ncategories: [業界別AI活用]\n---\nx\n"
+    out = build_site(tmp_path, files)
+    doc = etree.parse(str(out / "sitemap.xml"))
+    assert schema.validate(doc), schema.error_log
+    # and the schema does reject a broken one (a url without loc), so the check can fail
+    bad = etree.fromstring(b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><lastmod>2025-01-01</lastmod></url></urlset>')
+    assert not schema.validate(bad)
