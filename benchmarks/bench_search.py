@@ -28,7 +28,8 @@ from blogkit.search.pagefind_run import build_bundle  # noqa: E402
 from blogkit.search.records import SearchOptions, records_from_views  # noqa: E402
 from blogkit.site import read_site  # noqa: E402
 
-CORPUS_SCRIPT = Path(os.environ.get("BLOGKIT_CORPUS_SCRIPT", "/work/shared/bench/make_corpus.py"))
+CORPUS_SCRIPT = Path(os.environ.get("BLOGKIT_CORPUS_SCRIPT",
+                              Path(__file__).resolve().parents[2] / "shared" / "bench" / "make_corpus.py"))
 
 
 def make_site(n: int, root: Path, script: Path) -> Path:

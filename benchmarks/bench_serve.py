@@ -26,7 +26,8 @@ from blogkit.config import load_config  # noqa: E402
 from blogkit.server.commands import Preview  # noqa: E402
 from blogkit.server.reload import EVENTS_PATH  # noqa: E402
 
-MAKE_CORPUS = Path("/work/shared/bench/make_corpus.py")
+# the shared corpus generator, beside the repository as CI lays it out
+MAKE_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "bench" / "make_corpus.py"
 
 
 class EventWatcher:

@@ -27,7 +27,8 @@ pytestmark = pytest.mark.browser
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = Path(os.environ.get("BLOGKIT_EXAMPLE_SITE", ROOT))
-CORPUS_SCRIPT = Path(os.environ.get("BLOGKIT_CORPUS_SCRIPT", "/work/shared/bench/make_corpus.py"))
+CORPUS_SCRIPT = Path(os.environ.get("BLOGKIT_CORPUS_SCRIPT",
+                              Path(__file__).resolve().parents[3] / "shared" / "bench" / "make_corpus.py"))
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 

@@ -38,7 +38,7 @@ class Case:
         return f"{self.area}/{self.name}"
 
 
-SEEDS = Path("/work/shared/seeds")
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 
 
 def seed_cases(directory: Path = SEEDS) -> list[Case]:
