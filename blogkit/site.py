@@ -26,7 +26,7 @@ from .content.read import ReadContext, post_sort_key, read_document
 from .dates import parse_date, site_zone
 from .errors import BlogkitError, BuildFailed, Location, Problem, ProblemLog
 from .cache import Cache, package_fingerprint
-from .output import OutputWriter, WriteStats, check_destination
+from .output import OutputWriter, WriteStats, check_destination, recover
 from .progress import Progress, null_progress
 from .urls import escape_path
 
@@ -278,6 +278,9 @@ def build(config: SiteConfig, progress: Progress = null_progress,
     started = _time.perf_counter()
     log = log if log is not None else ProblemLog()
     check_destination(config.source, config.content_dir, config.destination)
+    # A build killed mid-commit left a journal: finish that commit before anything (the
+    # incremental check included) looks at the destination.
+    recover(config.destination)
     store = Cache(cache_path(config))
     try:
         model = read_site(config, log, progress, store, cache.docs if cache is not None else None)
