@@ -70,6 +70,10 @@ def read_data_file(path: Path, shown: str) -> Any:
     except RecursionError:
         raise BlogkitError("cannot read data file: it is nested too deeply", Location(shown),
                            code="bad-data") from None
+    except BlogkitError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - PyYAML constructors raise plain errors for '!!int x'
+        raise BlogkitError(f"cannot read data file: {exc}", Location(shown), code="bad-data") from None
 
 
 # Data files may be big tables, so the value bound is far above front matter's; it still stops

@@ -112,6 +112,12 @@ def load_yaml(text: str, path: str, first_line: int) -> dict[str, Any]:
     except (yaml.YAMLError, RecursionError) as exc:
         raise BlogkitError(f"front matter is not valid YAML: {exc}", Location(path, first_line),
                            "fix the YAML syntax", code="bad-yaml") from None
+    except Exception as exc:  # noqa: BLE001
+        # PyYAML's constructors raise plain ValueError/TypeError/AttributeError… for an explicit
+        # tag whose text does not fit it ('!!int x', '!!timestamp nope', '!!binary ?').
+        raise BlogkitError(f"front matter is not valid YAML: a tagged value cannot be read ({exc})",
+                           Location(path, first_line), "remove the '!!' tag or fix its value",
+                           code="bad-yaml") from None
     if data is None:
         return {}
     shape = check_shape(data)
