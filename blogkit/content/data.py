@@ -17,9 +17,10 @@ from typing import Any
 
 import yaml
 
-from .frontmatter import check_shape
 
 from ..errors import BlogkitError, Location, rel
+from .discover import inside
+from .frontmatter import check_shape
 
 DATA_EXTS = (".yml", ".yaml", ".json", ".csv", ".tsv")
 
@@ -97,6 +98,8 @@ def load_data(folder: Path, root: Path) -> dict[str, Any]:
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
         if _skipped(entry.name):
             continue
+        if entry.is_symlink() and not inside(entry, root):
+            continue  # never publish a file from elsewhere on the machine through a symlink
         if entry.is_dir():
             out[sanitize_key(entry.name)] = load_data(entry, root)
         elif entry.suffix.lower() in DATA_EXTS:

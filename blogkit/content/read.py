@@ -243,7 +243,9 @@ def _post(src: SourceFile, ctx: ReadContext, data: dict[str, Any], body: str, bo
     else:
         url = _expand(ctx.post_template, values, ctx.config_name, None)
     # Documents put index.html under a trailing slash whatever their extension (pages use theirs).
-    dest = _dest(url, ".html" if url.endswith("/") else output_ext, src.rel_path, key_lines.get("permalink"))
+    # Without its own permalink, a refused URL comes from a category or the slug: name that line.
+    culprit = next((key_lines[k] for k in ("permalink", "categories", "category", "slug") if k in key_lines), None)
+    dest = _dest(url, ".html" if url.endswith("/") else output_ext, src.rel_path, culprit)
     excerpt_source, excerpt_verbatim = _excerpt(data, body, ctx.excerpt_separator)
     rt = _positive_number(data.get("reading_time"))
     if rt is None:
