@@ -153,6 +153,12 @@ class OutputWriter:
             raise BlogkitError(f"{rel} cannot be written: other outputs live in a directory of that name",
                                Location(str(rel)), "give one of the two outputs another permalink",
                                code="conflict")
+        if rel not in self._staged and target.exists():
+            # two different names reached one file: the file system folds case or normalization
+            # (macOS, Windows); writing would silently replace the other output
+            raise BlogkitError(f"{rel} is the same file as another output on this file system "
+                               "(names differing only in case or Unicode normalization)",
+                               Location(str(rel)), "rename one of them", code="conflict")
         self._staged[rel] = target
         return target
 

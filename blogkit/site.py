@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time as _time
+import unicodedata
 from dataclasses import replace
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
@@ -318,6 +319,11 @@ def build(config: SiteConfig, progress: Progress = null_progress,
                        engine=template_engine(config))
 
 
+def fold_name(path: str) -> str:
+    """The name case-insensitive, normalization-insensitive file systems (APFS, NTFS) see."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", path).casefold())
+
+
 def stage_outputs(writer: OutputWriter, outputs: Iterable[Output], log: ProblemLog,
                   progress: Progress) -> list[tuple[str, str]]:
     """Stage each output as it is rendered (memory stays flat), checking for two sources writing
@@ -326,6 +332,7 @@ def stage_outputs(writer: OutputWriter, outputs: Iterable[Output], log: ProblemL
     from .render.incremental import KeepBytes, TaggedBytes
 
     origins: dict[PurePosixPath, str] = {}
+    folded: dict[str, PurePosixPath] = {}
     tagged: list[tuple[str, str]] = []
     task = progress.task("writing", 0)
     for out in outputs:
@@ -335,12 +342,24 @@ def stage_outputs(writer: OutputWriter, outputs: Iterable[Output], log: ProblemL
             log.error(f"'{out.origin}' and '{first}' both write {out.dest}", Location(out.origin),
                       "give one of them another permalink or slug", code="conflict")
         origins[out.dest] = out.origin
-        if isinstance(out.data, KeepBytes):
-            writer.keep(out.dest)
-        elif out.data is not None:
-            writer.write(out.dest, out.data)
-            if isinstance(out.data, TaggedBytes):
-                tagged.append((out.data.rid, str(out.dest)))
-        elif out.source is not None:
-            writer.copy(out.dest, out.source)
+        # Jekyll (on Linux) writes 'A.html' and 'a.html', or an NFC and an NFD 'が', as two files;
+        # so do we, but macOS and Windows file systems see one file, and a copy of the site made
+        # there (or served from there) silently loses one of them: report it.
+        key = fold_name(str(out.dest))
+        other = folded.setdefault(key, out.dest)
+        if other != out.dest:
+            log.warn(f"'{out.origin}' writes {out.dest} and '{origins[other]}' writes {other}: the names differ "
+                     "only in letter case or Unicode normalization, one file on macOS and Windows",
+                     Location(out.origin), "rename one of them", code="name-collision")
+        try:
+            if isinstance(out.data, KeepBytes):
+                writer.keep(out.dest)
+            elif out.data is not None:
+                writer.write(out.dest, out.data)
+                if isinstance(out.data, TaggedBytes):
+                    tagged.append((out.data.rid, str(out.dest)))
+            elif out.source is not None:
+                writer.copy(out.dest, out.source)
+        except BlogkitError as exc:  # an output that cannot coexist with another: name its source
+            log.error(f"{exc.message} (written by '{out.origin}')", Location(out.origin), exc.hint, code=exc.code)
     return tagged
