@@ -176,6 +176,13 @@ def read_documents(config: SiteConfig, sources: list[SourceFile], ctx: ReadConte
             except BlogkitError as exc:
                 log.add(exc.to_problem())
                 continue
+            except Exception as exc:  # noqa: BLE001
+                # A reader bug must still name the file, not end the build in a traceback;
+                # the fuzz suite fails on this code, so such bugs do not stay hidden.
+                log.error(f"internal error while reading this file: {type(exc).__name__}: {exc}"[:300],
+                          Location(src.rel_path), "this is a blogkit bug; please report it with the file",
+                          code="internal")
+                continue
             if key is not None:
                 fresh[key] = doc
         docs.append(doc)
