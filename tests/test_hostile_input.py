@@ -313,3 +313,16 @@ def test_internal_errors_become_a_located_problem_not_a_traceback(tmp_path: Path
     result = CliRunner().invoke(cli.main, ["build", "-s", str(site), "-d", str(tmp_path / "out")])
     assert result.exit_code == 2 and "internal error: KeyError" in result.output
     assert "Traceback" not in result.output
+
+
+def test_theme_errors_on_a_bad_value_name_the_post(tmp_path: Path) -> None:
+    """Found by the fuzz suite: `last_modified_at: true` failed in the theme's post.html and the
+    error named that file (inside the installed package), which the user cannot fix."""
+    files = {"_config.yml": b"title: t\ndefaults:\n  - scope: {path: ''}\n    values: {layout: post}\n",
+             "_posts/2024-01-01-p.md": b"---\nlast_modified_at: true\n---\nx\n"}
+    assert check_build(tmp_path, files) == "failed"
+    with pytest.raises(BuildFailed) as info:
+        build(load_config(tmp_path / "site", destination=tmp_path / "out")[0])
+    [problem] = info.value.problems
+    assert problem.where is not None and problem.where.path == "_posts/2024-01-01-p.md"
+    assert "post.html" in problem.message
