@@ -369,4 +369,7 @@ def stage_outputs(writer: OutputWriter, outputs: Iterable[Output], log: ProblemL
                 writer.copy(out.dest, out.source)
         except BlogkitError as exc:  # an output that cannot coexist with another: name its source
             log.error(f"{exc.message} (written by '{out.origin}')", Location(out.origin), exc.hint, code=exc.code)
+        except OSError as exc:  # a name the file system refuses (too long, invalid): name the source
+            log.error(f"cannot write {str(out.dest)[:120]}: {exc.strerror or exc}", Location(out.origin),
+                      "shorten the slug, title, tag or permalink that names this output", code="io")
     return tagged

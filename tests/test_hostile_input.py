@@ -326,3 +326,15 @@ def test_theme_errors_on_a_bad_value_name_the_post(tmp_path: Path) -> None:
     [problem] = info.value.problems
     assert problem.where is not None and problem.where.path == "_posts/2024-01-01-p.md"
     assert "post.html" in problem.message
+
+
+@pytest.mark.parametrize("front", ["slug: " + "x" * 300, "permalink: /" + "y" * 300 + "/", "tags: [" + "z" * 300 + "]",
+                                   "categories: [" + "c" * 300 + "]", "title: " + "t" * 300])
+def test_names_longer_than_a_file_system_allows_are_located_errors(tmp_path: Path, front: str) -> None:
+    """Found by the fuzz suite: a 300-character slug crashed the build with ENAMETOOLONG."""
+    files = {"_config.yml": b"title: t\ntag_feeds: true\npermalink: /:categories/:slug/\n",
+             "_posts/2024-01-01-p.md": f"---\n{front}\n---\nx\n".encode()}
+    outcome = check_build(tmp_path, files)
+    # a slug, permalink or category is a file name here: refused with its line; a title or tag is
+    # not (or is shortened by the tag page's slug), and builds
+    assert outcome == ("failed" if front.startswith(("slug", "permalink", "categories")) else "built")
