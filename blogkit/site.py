@@ -105,9 +105,22 @@ def read_context(config: SiteConfig, zone: tzinfo) -> ReadContext:
         zone=zone, permalink=str(permalink), markdown_exts=config.markdown_exts,
         excerpt_separator="" if sep is None else str(sep),
         defaults=tuple(config.get("defaults") or ()),
-        cjk_per_minute=float(rates.get("cjk_chars_per_minute", 500)),
-        words_per_minute=float(rates.get("words_per_minute", 200)),
+        cjk_per_minute=_rate(config, rates, "cjk_chars_per_minute", 500),
+        words_per_minute=_rate(config, rates, "words_per_minute", 200),
         now=site_time(config, zone), config_name=_config_name(config))
+
+
+def _rate(config: SiteConfig, rates: dict[str, Any], key: str, default: float) -> float:
+    """A reading speed from the config; anything but a positive number is a config error."""
+    value = rates.get(key, default)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = float("nan")
+    if isinstance(value, bool) or not number > 0 or number == float("inf"):
+        raise BlogkitError(f"reading_time.{key} must be a positive number, not {value!r}",
+                           Location(_config_name(config)), f"write e.g. {key}: {default:g}", code="bad-config")
+    return number
 
 
 def discover_sources(config: SiteConfig) -> list[SourceFile]:

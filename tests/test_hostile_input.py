@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from blogkit.config import load_config
-from blogkit.errors import BuildFailed
+from blogkit.errors import BlogkitError, BuildFailed
 from blogkit.site import build
 
 EXAMPLES = int(os.environ.get("BLOGKIT_FUZZ_EXAMPLES", "150"))
@@ -338,3 +338,16 @@ def test_names_longer_than_a_file_system_allows_are_located_errors(tmp_path: Pat
     # a slug, permalink or category is a file name here: refused with its line; a title or tag is
     # not (or is shortened by the tag page's slug), and builds
     assert outcome == ("failed" if front.startswith(("slug", "permalink", "categories")) else "built")
+
+
+@pytest.mark.parametrize("value", ["x", "[1]", "-3", ".nan", "true"])
+def test_bad_reading_speed_in_config_is_a_config_error(tmp_path: Path, value: str) -> None:
+    """Found by probing config keys with wrong types: `words_per_minute: x` crashed (float('x'))."""
+    site = tmp_path / "site"
+    (site / "_posts").mkdir(parents=True)
+    (site / "_config.yml").write_text(f"title: t\nreading_time:\n  words_per_minute: {value}\n")
+    (site / "_posts" / "2024-01-01-a.md").write_text("---\ntitle: a\n---\na\n")
+    with pytest.raises(BlogkitError) as info:  # a config error stops the build before any file is read
+        build(load_config(site, destination=tmp_path / "out")[0])
+    assert info.value.code == "bad-config" and info.value.where is not None
+    assert info.value.where.path == "_config.yml"
