@@ -351,3 +351,47 @@ def test_bad_reading_speed_in_config_is_a_config_error(tmp_path: Path, value: st
         build(load_config(site, destination=tmp_path / "out")[0])
     assert info.value.code == "bad-config" and info.value.where is not None
     assert info.value.where.path == "_config.yml"
+
+
+# --- the config: every known key with a value of the wrong type --------------------------------
+
+from blogkit.config import KNOWN_KEYS  # noqa: E402
+
+CONFIG_KEYS = sorted(KNOWN_KEYS - {"source", "destination", "search", "data_dir", "layouts_dir", "includes_dir",
+                                   "plugins_dir", "collections_dir"})
+
+
+@settings(max_examples=max(20, EXAMPLES // 3), deadline=None, derandomize=os.environ.get("BLOGKIT_FUZZ_RANDOM") is None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(config=st.dictionaries(st.sampled_from(CONFIG_KEYS), values, max_size=6), blogkit_site=st.booleans())
+def test_random_config_values_build_or_fail_with_a_config_error(tmp_path_factory: pytest.TempPathFactory,
+                                                                config: dict[str, Any], blogkit_site: bool) -> None:
+    root = tmp_path_factory.mktemp("cfg")
+    try:
+        text = yaml.safe_dump({"title": "t", **config}, allow_unicode=True)
+    except yaml.YAMLError:
+        return
+    name, posts = ("site.yml", "content/_posts") if blogkit_site else ("_config.yml", "_posts")
+    site = root / "site"
+    (site / posts).mkdir(parents=True)
+    (site / name).write_text(text, encoding="utf-8")
+    (site / posts / "2024-01-01-a.md").write_text("---\nlayout: post\ntitle: a\ntags: [x]\n---\nhi {{ site.title }}\n",
+                                                  encoding="utf-8")
+    old = signal.signal(signal.SIGALRM, _alarm)
+    signal.alarm(PER_FILE_SECONDS)
+    try:
+        loaded, problems = load_config(site, destination=root / "out")
+        if not [p for p in problems if p.is_error]:
+            build(loaded)
+        _counts["built"] += 1
+    except BlogkitError as exc:
+        problems = exc.problems if isinstance(exc, BuildFailed) else [exc.to_problem()]
+        for problem in problems:
+            assert problem.code != "internal", str(problem)
+            assert problem.where is not None and problem.where.path, str(problem)
+        _counts["failed"] += 1
+    except Hang:
+        pytest.fail(f"config build did not finish in {PER_FILE_SECONDS}s: {config!r}"[:500])
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
