@@ -231,3 +231,34 @@ def test_foreign_host_refused_unless_host_chosen(tmp_path: Path) -> None:
             conn.close()
         finally:
             preview.stop()
+
+
+def test_idle_connections_are_closed_and_their_threads_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ten clients that connect and send nothing must not hold ten threads forever."""
+    from blogkit.server.http import PreviewHandler
+
+    assert PreviewHandler.timeout is not None and 0 < PreviewHandler.timeout <= 120  # the default bounds idling
+    monkeypatch.setattr(PreviewHandler, "timeout", 1.0)  # the same mechanism, faster
+    site = make_site(tmp_path)
+    preview = Preview(lambda: load_config(site), port=0, watch=False)
+    preview.start()
+    socks = []
+    try:
+        assert preview.rebuilder.wait_idle(60)
+        time.sleep(0.3)
+        threads_before = threading.active_count()
+        addr = preview.server.server_address[:2]
+        socks = [socket.create_connection(addr, timeout=10) for _ in range(10)]
+        for sock in socks:
+            sock.settimeout(10)
+            assert sock.recv(100) == b""  # the server hung up on the idle client
+        time.sleep(0.5)
+        assert threading.active_count() <= threads_before + 1
+        conn = http.client.HTTPConnection(*addr, timeout=10)
+        conn.request("GET", "/")
+        assert conn.getresponse().status == 200  # everyone else is still served
+        conn.close()
+    finally:
+        for sock in socks:
+            sock.close()
+        preview.stop()

@@ -102,6 +102,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
     rebuilder: Rebuilder | None
     broadcaster: Broadcaster
     protocol_version = "HTTP/1.1"
+    # A connection that sends nothing (an idle keep-alive, a stalled or slowloris client) would
+    # hold its thread forever; socketserver applies this to every read and write on the socket.
+    timeout = 60.0
 
     def do_GET(self) -> None:  # noqa: N802 - http.server naming
         self._handle(head=False)
