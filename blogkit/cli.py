@@ -5,6 +5,7 @@ Flags mirror ``jekyll build`` / ``jekyll serve`` (spec §13).
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, Callable
@@ -112,6 +113,17 @@ def build(source: Path, destination: Path | None, config_files: str | None, draf
         run_build(config, problems, quiet)
     except BlogkitError as exc:
         fail(exc)
+    except Exception as exc:  # noqa: BLE001
+        internal_error(exc)
+
+
+def internal_error(exc: BaseException) -> None:
+    """A blogkit bug: one line for the user; the traceback only with BLOGKIT_DEBUG=1."""
+    if os.environ.get("BLOGKIT_DEBUG"):
+        raise exc
+    click.echo(f"error: internal error: {type(exc).__name__}: {exc}"[:500], err=True)
+    click.echo("hint: this is a blogkit bug; run again with BLOGKIT_DEBUG=1 to see where, and report it", err=True)
+    sys.exit(2)
 
 
 @main.command()

@@ -1,20 +1,34 @@
 """Writing the site: output files in, a destination that matches them out.
 
 Nothing touches the destination until the whole build has succeeded: files that differ are
-first written to a staging directory beside it, then moved into place, and only then are outputs
-that no longer correspond to a source removed. Files whose bytes did not change are never
-rewritten (their mtimes stay, so rsync and browsers caches see no change). Every path is checked
-to stay inside the destination.
+first written to a staging directory beside it (``.<dest>.blogkit-staging/files/``). Files whose
+bytes did not change are never rewritten (their mtimes stay, so rsync and browser caches see no
+change). Every path is checked to stay inside the destination.
+
+The commit is atomic as a whole, not per file, through a journal: the complete list of moves
+and deletions is written to ``.<dest>.blogkit-staging/journal.json`` (written to a temporary
+name, fsynced, then renamed, so it exists either whole or not at all) before the destination is
+touched. Applying the journal is idempotent (a move whose staged file is gone already happened;
+deleting a missing file is a no-op), so a build killed at any moment is finished by the next
+one: ``recover(dest)`` rolls a found journal forward before anything reads the destination, and
+a staging directory without a journal (killed while staging) is simply thrown away. Either way
+the destination ends up exactly as the last completed build left it or exactly as the killed
+build would have made it. (This protects against the process dying, SIGKILL included; staged
+files are not fsynced one by one, so a power cut during a commit is not covered.)
 """
 from __future__ import annotations
 
 import filecmp
+import json
 import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .errors import BlogkitError, Location
+
+JOURNAL = "journal.json"
+FILES = "files"
 
 
 @dataclass
@@ -31,6 +45,88 @@ def _under(root: Path, rel: PurePosixPath) -> Path:
     return root.joinpath(*parts)
 
 
+def staging_dir(dest: Path) -> Path:
+    return dest.parent / f".{dest.name}.blogkit-staging"
+
+
+def recover(dest: Path) -> bool:
+    """Finish or discard what a killed build left beside ``dest``; True if a commit was rolled forward."""
+    staging = staging_dir(dest)
+    journal = staging / JOURNAL
+    rolled = False
+    if journal.is_file():
+        try:
+            plan = json.loads(journal.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            plan = None  # cannot happen through os.replace; if it does, the moves never started
+        if isinstance(plan, dict):
+            _apply(dest, staging / FILES, plan)
+            rolled = True
+        journal.unlink(missing_ok=True)
+    if staging.exists():
+        shutil.rmtree(staging, ignore_errors=True)
+    return rolled
+
+
+def _apply(dest: Path, files: Path, plan: dict) -> int:
+    """Apply a commit plan; safe to run again after being interrupted anywhere."""
+    dest.mkdir(parents=True, exist_ok=True)
+    removed = 0
+    for rel in plan.get("delete", []):
+        path = _under(dest, PurePosixPath(rel))
+        try:
+            path.unlink()
+            removed += 1
+        except FileNotFoundError:
+            pass
+        except (IsADirectoryError, NotADirectoryError, PermissionError):
+            # a directory where a stale file was, or an ancestor became a file: the moves below
+            # decide what lives there
+            pass
+    for rel in plan.get("move", []):
+        staged = _under(files, PurePosixPath(rel))
+        if not staged.exists():
+            continue  # moved before the interruption
+        target = _under(dest, PurePosixPath(rel))
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)  # a file now lives where a directory used to
+        parent = target.parent
+        for ancestor in reversed([parent, *parent.parents]):
+            if ancestor == dest or dest not in ancestor.parents:
+                continue
+            if ancestor.is_symlink() or (ancestor.exists() and not ancestor.is_dir()):
+                ancestor.unlink()  # a directory now lives where a file used to
+        parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staged, target)
+    keep = tuple(plan.get("keep_dirs", []))
+    for dirpath, _dirnames, _filenames in os.walk(dest, topdown=False):
+        here = Path(dirpath)
+        rel_dir = here.relative_to(dest).as_posix()
+        if here != dest and not _kept(rel_dir, keep):
+            try:
+                here.rmdir()  # only succeeds when empty
+            except OSError:
+                pass
+    return removed
+
+
+def _kept(rel: str, keep_files: tuple[str, ...]) -> bool:
+    return any(rel == k.strip("/") or rel.startswith(k.strip("/") + "/") for k in keep_files)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 @dataclass
 class OutputWriter:
     dest: Path
@@ -41,13 +137,28 @@ class OutputWriter:
     stats: WriteStats = field(default_factory=WriteStats, init=False)
 
     def __post_init__(self) -> None:
-        self.staging = self.dest.parent / f".{self.dest.name}.blogkit-staging"
-        if self.staging.exists():
-            shutil.rmtree(self.staging, ignore_errors=True)  # left by a build that was killed
+        self.staging = staging_dir(self.dest)
+        recover(self.dest)  # a killed build's commit is finished before anything else happens
 
     def _stage_path(self, rel: PurePosixPath) -> Path:
-        target = _under(self.staging, rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target = _under(self.staging / FILES, rel)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):
+            # another output is a file where this one needs a directory ('a' and 'a/index.html')
+            raise BlogkitError(f"{rel} cannot be written: a parent of it is also an output file",
+                               Location(str(rel)), "give one of the two outputs another permalink",
+                               code="conflict") from None
+        if target.is_dir():
+            raise BlogkitError(f"{rel} cannot be written: other outputs live in a directory of that name",
+                               Location(str(rel)), "give one of the two outputs another permalink",
+                               code="conflict")
+        if rel not in self._staged and target.exists():
+            # two different names reached one file: the file system folds case or normalization
+            # (macOS, Windows); writing would silently replace the other output
+            raise BlogkitError(f"{rel} is the same file as another output on this file system "
+                               "(names differing only in case or Unicode normalization)",
+                               Location(str(rel)), "rename one of them", code="conflict")
         self._staged[rel] = target
         return target
 
@@ -78,7 +189,9 @@ class OutputWriter:
         current = _under(self.dest, rel)
         try:
             if current.is_file() and filecmp.cmp(source, current, shallow=False):
-                self._staged.pop(rel, None)
+                stale = self._staged.pop(rel, None)
+                if stale is not None:
+                    stale.unlink(missing_ok=True)
                 return False
         except OSError:
             pass
@@ -93,46 +206,37 @@ class OutputWriter:
         shutil.rmtree(self.staging, ignore_errors=True)
 
     def commit(self) -> WriteStats:
-        """Move staged files into place, then remove stale outputs."""
-        self.dest.mkdir(parents=True, exist_ok=True)
-        for rel, staged in sorted(self._staged.items()):
-            target = _under(self.dest, rel)
-            if target.is_dir() and not target.is_symlink():
-                shutil.rmtree(target)  # a file now lives where a directory used to
-            parent = target.parent
-            for ancestor in reversed([parent, *parent.parents]):
-                if ancestor == self.dest or self.dest not in ancestor.parents:
-                    continue
-                if ancestor.exists() and not ancestor.is_dir():
-                    ancestor.unlink()  # a directory now lives where a file used to
-            parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staged, target)
-            self.stats.written += 1
+        """Journal every move and deletion, then apply them (see the module docstring)."""
+        moves = sorted(str(rel) for rel in self._staged)
+        plan = {"move": moves, "delete": self._stale(), "keep_dirs": list(self.keep_files)}
+        self.staging.mkdir(parents=True, exist_ok=True)
+        tmp = self.staging / (JOURNAL + ".tmp")
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(plan, fh, ensure_ascii=False)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.staging / JOURNAL)  # from here on, the commit will happen
+        _fsync_dir(self.staging)
+        self.stats.removed = _apply(self.dest, self.staging / FILES, plan)
+        self.stats.written = len(moves)
         self.stats.unchanged = len(self._outputs) - self.stats.written
-        self.stats.removed = self._prune()
+        (self.staging / JOURNAL).unlink()
         shutil.rmtree(self.staging, ignore_errors=True)
         return self.stats
 
-    def _kept(self, rel: str) -> bool:
-        return any(rel == k.strip("/") or rel.startswith(k.strip("/") + "/") for k in self.keep_files)
-
-    def _prune(self) -> int:
+    def _stale(self) -> list[str]:
+        """Files in the destination that no output of this build writes (kept files aside)."""
         keep = {str(p) for p in self._outputs}
-        removed = 0
-        for dirpath, dirnames, filenames in os.walk(self.dest, topdown=False):
+        stale = []
+        for dirpath, dirnames, filenames in os.walk(self.dest):
             here = Path(dirpath)
             rel_dir = here.relative_to(self.dest).as_posix()
-            for name in filenames:
+            dirnames.sort()
+            for name in sorted(filenames):
                 rel = name if rel_dir == "." else f"{rel_dir}/{name}"
-                if rel not in keep and not self._kept(rel):
-                    (here / name).unlink()
-                    removed += 1
-            if here != self.dest and not self._kept(rel_dir):
-                try:
-                    here.rmdir()  # only succeeds when empty
-                except OSError:
-                    pass
-        return removed
+                if rel not in keep and not _kept(rel, self.keep_files):
+                    stale.append(rel)
+        return stale
 
 
 def check_destination(source: Path, content_dir: Path, dest: Path) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time as _time
+import unicodedata
 from dataclasses import replace
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
@@ -26,7 +27,7 @@ from .content.read import ReadContext, post_sort_key, read_document
 from .dates import parse_date, site_zone
 from .errors import BlogkitError, BuildFailed, Location, Problem, ProblemLog
 from .cache import Cache, package_fingerprint
-from .output import OutputWriter, WriteStats, check_destination
+from .output import OutputWriter, WriteStats, check_destination, recover
 from .progress import Progress, null_progress
 from .urls import escape_path
 
@@ -104,9 +105,22 @@ def read_context(config: SiteConfig, zone: tzinfo) -> ReadContext:
         zone=zone, permalink=str(permalink), markdown_exts=config.markdown_exts,
         excerpt_separator="" if sep is None else str(sep),
         defaults=tuple(config.get("defaults") or ()),
-        cjk_per_minute=float(rates.get("cjk_chars_per_minute", 500)),
-        words_per_minute=float(rates.get("words_per_minute", 200)),
+        cjk_per_minute=_rate(config, rates, "cjk_chars_per_minute", 500),
+        words_per_minute=_rate(config, rates, "words_per_minute", 200),
         now=site_time(config, zone), config_name=_config_name(config))
+
+
+def _rate(config: SiteConfig, rates: dict[str, Any], key: str, default: float) -> float:
+    """A reading speed from the config; anything but a positive number is a config error."""
+    value = rates.get(key, default)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = float("nan")
+    if isinstance(value, bool) or not number > 0 or number == float("inf"):
+        raise BlogkitError(f"reading_time.{key} must be a positive number, not {value!r}",
+                           Location(_config_name(config)), f"write e.g. {key}: {default:g}", code="bad-config")
+    return number
 
 
 def discover_sources(config: SiteConfig) -> list[SourceFile]:
@@ -176,6 +190,13 @@ def read_documents(config: SiteConfig, sources: list[SourceFile], ctx: ReadConte
                 doc = read_document(src, ctx)
             except BlogkitError as exc:
                 log.add(exc.to_problem())
+                continue
+            except Exception as exc:  # noqa: BLE001
+                # A reader bug must still name the file, not end the build in a traceback;
+                # the fuzz suite fails on this code, so such bugs do not stay hidden.
+                log.error(f"internal error while reading this file: {type(exc).__name__}: {exc}"[:300],
+                          Location(src.rel_path), "this is a blogkit bug; please report it with the file",
+                          code="internal")
                 continue
             if key is not None:
                 fresh[key] = doc
@@ -280,6 +301,9 @@ def build(config: SiteConfig, progress: Progress = null_progress,
     started = _time.perf_counter()
     log = log if log is not None else ProblemLog()
     check_destination(config.source, config.content_dir, config.destination)
+    # A build killed mid-commit left a journal: finish that commit before anything (the
+    # incremental check included) looks at the destination.
+    recover(config.destination)
     store = Cache(cache_path(config))
     try:
         model = read_site(config, log, progress, store, cache.docs if cache is not None else None)
@@ -317,6 +341,11 @@ def build(config: SiteConfig, progress: Progress = null_progress,
                        engine=template_engine(config))
 
 
+def fold_name(path: str) -> str:
+    """The name case-insensitive, normalization-insensitive file systems (APFS, NTFS) see."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", path).casefold())
+
+
 def stage_outputs(writer: OutputWriter, outputs: Iterable[Output], log: ProblemLog,
                   progress: Progress) -> list[tuple[str, str]]:
     """Stage each output as it is rendered (memory stays flat), checking for two sources writing
@@ -325,6 +354,7 @@ def stage_outputs(writer: OutputWriter, outputs: Iterable[Output], log: ProblemL
     from .render.incremental import KeepBytes, TaggedBytes
 
     origins: dict[PurePosixPath, str] = {}
+    folded: dict[str, PurePosixPath] = {}
     tagged: list[tuple[str, str]] = []
     task = progress.task("writing", 0)
     for out in outputs:
@@ -334,12 +364,27 @@ def stage_outputs(writer: OutputWriter, outputs: Iterable[Output], log: ProblemL
             log.error(f"'{out.origin}' and '{first}' both write {out.dest}", Location(out.origin),
                       "give one of them another permalink or slug", code="conflict")
         origins[out.dest] = out.origin
-        if isinstance(out.data, KeepBytes):
-            writer.keep(out.dest)
-        elif out.data is not None:
-            writer.write(out.dest, out.data)
-            if isinstance(out.data, TaggedBytes):
-                tagged.append((out.data.rid, str(out.dest)))
-        elif out.source is not None:
-            writer.copy(out.dest, out.source)
+        # Jekyll (on Linux) writes 'A.html' and 'a.html', or an NFC and an NFD 'が', as two files;
+        # so do we, but macOS and Windows file systems see one file, and a copy of the site made
+        # there (or served from there) silently loses one of them: report it.
+        key = fold_name(str(out.dest))
+        other = folded.setdefault(key, out.dest)
+        if other != out.dest:
+            log.warn(f"'{out.origin}' writes {out.dest} and '{origins[other]}' writes {other}: the names differ "
+                     "only in letter case or Unicode normalization, one file on macOS and Windows",
+                     Location(out.origin), "rename one of them", code="name-collision")
+        try:
+            if isinstance(out.data, KeepBytes):
+                writer.keep(out.dest)
+            elif out.data is not None:
+                writer.write(out.dest, out.data)
+                if isinstance(out.data, TaggedBytes):
+                    tagged.append((out.data.rid, str(out.dest)))
+            elif out.source is not None:
+                writer.copy(out.dest, out.source)
+        except BlogkitError as exc:  # an output that cannot coexist with another: name its source
+            log.error(f"{exc.message} (written by '{out.origin}')", Location(out.origin), exc.hint, code=exc.code)
+        except OSError as exc:  # a name the file system refuses (too long, invalid): name the source
+            log.error(f"cannot write {str(out.dest)[:120]}: {exc.strerror or exc}", Location(out.origin),
+                      "shorten the slug, title, tag or permalink that names this output", code="io")
     return tagged

@@ -122,6 +122,9 @@ def expand_template(template: str, values: Mapping[str, str]) -> str:
 _WINDOWS_DEVICES = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$", re.IGNORECASE)
 
 
+MAX_NAME_BYTES = 255
+
+
 def url_to_relpath(url: str, output_ext: str) -> PurePosixPath:
     """Destination-relative file for ``url`` (§5.4 step 4); refuses escaping paths."""
     try:
@@ -138,6 +141,10 @@ def url_to_relpath(url: str, output_ext: str) -> PurePosixPath:
             raise ValueError(f"URL {url!r} looks like a drive path")
         if _WINDOWS_DEVICES.match(part.rstrip(" .")):
             raise ValueError(f"URL {url!r} contains the Windows device name {part!r}")
+        if len(part.encode("utf-8")) > MAX_NAME_BYTES - 16:
+            # file systems stop at 255 bytes a name; leave room for the output extension
+            raise ValueError(f"a part of URL {url[:80]!r}... is {len(part.encode('utf-8'))} bytes long, "
+                             f"more than a file name can hold ({MAX_NAME_BYTES - 16})")
     if decoded.endswith("/") or not parts:
         # Jekyll joins "index" and then appends the output extension
         parts.append("index" + output_ext)

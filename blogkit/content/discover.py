@@ -59,8 +59,9 @@ class EntryFilter:
 
 
 def _inside(path: Path, root: Path) -> bool:
+    """Whether ``path``, symlinks followed, lies inside ``root`` (the site source)."""
     try:
-        path.resolve().relative_to(root)
+        path.resolve().relative_to(root.resolve())
         return True
     except (ValueError, OSError, RuntimeError):
         return False
@@ -147,3 +148,6 @@ def _entry_ok(name: str, path: Path, root: Path) -> bool:
     if name[:1] in (".", "_", "#", "~") or name.endswith("~"):
         return False
     return not path.is_symlink() or _inside(path, root)
+
+
+inside = _inside  # for the readers outside discovery (data files, includes, layouts)

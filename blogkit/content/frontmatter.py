@@ -66,6 +66,34 @@ def has_front_matter(head: bytes | str) -> bool:
     return HEADER_RE.match(head.lstrip("\ufeff")) is not None
 
 
+# YAML aliases share one object, so `[*a, *a, ...]` nine levels deep loads instantly yet stands for
+# 9^9 values: everything that walks the data (hashing, Liquid, JSON-LD) would hang or run out of
+# memory. Deep nesting overflows the recursion of the same walkers. Front matter and data files
+# are checked against these bounds right after loading (counting every alias where it is used).
+MAX_DEPTH = 64
+MAX_VALUES = 200_000
+
+
+def check_shape(data: Any, max_values: int = MAX_VALUES) -> str | None:
+    """Why ``data`` is too deep, too big once aliases are expanded, or cyclic; None if it is fine."""
+    count = 0
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        count += 1
+        if count > max_values:
+            return (f"it expands to more than {max_values:,} values (YAML aliases repeating "
+                    "aliases, or a structure that contains itself)")
+        if depth > MAX_DEPTH:
+            return f"it is nested more than {MAX_DEPTH} levels deep"
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+            stack.extend((k, depth + 1) for k in value if isinstance(k, tuple))
+        elif isinstance(value, (list, tuple, set)):
+            stack.extend((v, depth + 1) for v in value)
+    return None
+
+
 def load_yaml(text: str, path: str, first_line: int) -> dict[str, Any]:
     """Load a front-matter block; errors carry the file line (block line + offset)."""
     try:
@@ -84,8 +112,18 @@ def load_yaml(text: str, path: str, first_line: int) -> dict[str, Any]:
     except (yaml.YAMLError, RecursionError) as exc:
         raise BlogkitError(f"front matter is not valid YAML: {exc}", Location(path, first_line),
                            "fix the YAML syntax", code="bad-yaml") from None
+    except Exception as exc:  # noqa: BLE001
+        # PyYAML's constructors raise plain ValueError/TypeError/AttributeError… for an explicit
+        # tag whose text does not fit it ('!!int x', '!!timestamp nope', '!!binary ?').
+        raise BlogkitError(f"front matter is not valid YAML: a tagged value cannot be read ({exc})",
+                           Location(path, first_line), "remove the '!!' tag or fix its value",
+                           code="bad-yaml") from None
     if data is None:
         return {}
+    shape = check_shape(data)
+    if shape is not None:
+        raise BlogkitError(f"front matter is too large: {shape}", Location(path, first_line),
+                           "remove the repeated aliases or flatten the nesting", code="bad-yaml")
     if not isinstance(data, dict):
         raise BlogkitError("front matter must be a mapping of 'key: value' lines", Location(path, first_line),
                            "write each setting as 'key: value'", code="bad-yaml")

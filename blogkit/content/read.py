@@ -243,16 +243,24 @@ def _post(src: SourceFile, ctx: ReadContext, data: dict[str, Any], body: str, bo
     else:
         url = _expand(ctx.post_template, values, ctx.config_name, None)
     # Documents put index.html under a trailing slash whatever their extension (pages use theirs).
-    dest = _dest(url, ".html" if url.endswith("/") else output_ext, src.rel_path, key_lines.get("permalink"))
+    # Without its own permalink, a refused URL comes from a category or the slug: name that line.
+    culprit = next((key_lines[k] for k in ("permalink", "categories", "category", "slug") if k in key_lines), None)
+    dest = _dest(url, ".html" if url.endswith("/") else output_ext, src.rel_path, culprit)
     excerpt_source, excerpt_verbatim = _excerpt(data, body, ctx.excerpt_separator)
     rt = _positive_number(data.get("reading_time"))
     if rt is None:
         rt = compute_reading_time(body, ctx.cjk_per_minute, ctx.words_per_minute)
     layout = data.get("layout")
+    tags = tags_of(data)
+    if any(isinstance(t, (dict, list, tuple, set)) for t in tags):
+        # a tag is a page name and a key of site.tags: a mapping or list cannot be either
+        where = Location(src.rel_path, key_lines.get("tags", key_lines.get("tag")))
+        raise BlogkitError("tags must be words or a list of words, not mappings or nested lists", where,
+                           "write tags: [ai, chips] or tags: ai chips", code="bad-tags")
     return Document(
         kind=src.kind, rel_path=src.rel_path, path=src.path, url=url, dest=dest, data=data,
         body=body, body_line=body_line, output_ext=output_ext, is_markdown=is_md,
-        date=date, slug=slug, title=title, categories=categories, tags=tags_of(data),
+        date=date, slug=slug, title=title, categories=categories, tags=tags,
         excerpt_source=excerpt_source, excerpt_verbatim=excerpt_verbatim, reading_time=rt,
         layout=None if layout in (None, "none", "null", False) else str(layout),
         doc_id=document_id(url, slug), key_lines=dict(key_lines))

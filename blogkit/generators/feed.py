@@ -162,7 +162,9 @@ def render_feed(site: Mapping[str, Any], config: Mapping[str, Any], spec: FeedSp
     if title and spec.title_suffix:
         title = f"{title} | {spec.title_suffix}"
     if title:
-        head.append(f'<title type="html">{xml_escape(smartify(str(title)))}</title>')
+        # type="html": jekyll-feed's `smartify | xml_escape` would hand feed readers the site
+        # title's markup as HTML (a `<script>` in the title is a script); strip it as entries do.
+        head.append(f'<title type="html">{xml_escape(normalize_whitespace(strip_html(smartify(str(title)))))}</title>')
     if site.get("description"):
         head.append(f"<subtitle>{xml_escape(site['description'])}</subtitle>")
     if site.get("author"):

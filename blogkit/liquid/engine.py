@@ -23,6 +23,7 @@ from liquid.template import BoundTemplate
 
 from ..config import SiteConfig
 from ..content.data import load_data
+from ..content.discover import inside
 from ..content.frontmatter import parse_front_matter
 from ..content.model import Document, SiteModel
 from ..errors import BlogkitError, Location, ProblemLog
@@ -162,6 +163,8 @@ class LiquidEngine:
             return {}
         found: dict[str, Path] = {}
         for path in sorted(root.rglob("*")):
+            if not inside(path, self.source):
+                continue  # a layout symlinked from outside the site is not read
             if path.is_file() and not path.name.startswith((".", "_", "#")) and not path.name.endswith("~"):
                 found.setdefault(path.relative_to(root).with_suffix("").as_posix(), path)
         return found

@@ -59,6 +59,13 @@ class RubyOutput(Output):
 class JekyllEnvironment(Environment):
     """Liquid as Jekyll 4.3 configures it: lax about unknown variables and filters."""
 
+    # A post is untrusted input: `{% for i in (1..999999999) %}` must end in an error naming the
+    # file, not a hang, and `append` in a loop must not eat the machine's memory. Far above what
+    # any real template does (a 5,000-post archive loops 5,000 times per page).
+    loop_iteration_limit = 2_000_000
+    output_stream_limit = 64 * 1024 * 1024
+    local_namespace_limit = 16 * 1024 * 1024
+
     def __init__(self, filter_ctx: FilterContext, index: SiteIndex) -> None:
         # strict_filters=False: Jekyll's default Liquid options ignore an unknown filter.
         super().__init__(tolerance=Mode.STRICT, strict_filters=False, autoescape=False)

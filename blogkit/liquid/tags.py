@@ -19,6 +19,7 @@ from liquid.parser import get_parser
 from liquid.tag import Tag
 from liquid.token import TOKEN_EOF, TOKEN_EXPRESSION, TOKEN_TAG, Token
 
+from ..content.discover import inside
 from ..markdown.code import escape_code, lexer_for
 from pygments import highlight as _pyg_highlight
 from pygments.formatters import HtmlFormatter
@@ -219,7 +220,8 @@ class IncludeNode(Node):
         else:
             base = index.includes_dir
         path = (base / name).resolve()
-        if ".." in Path(name).parts or not path.is_file():
+        # Jekyll's rule: the file must exist and, if it is a symlink, not point outside the source.
+        if ".." in Path(name).parts or not path.is_file() or not inside(path, index.source):
             tag = "include_relative" if self.relative else "include"
             where = base.relative_to(index.source).as_posix() if base != index.source else "."
             raise JekyllTagError(f"could not locate the included file '{name}' in '{where}' ({tag})",

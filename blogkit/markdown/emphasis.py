@@ -19,6 +19,13 @@ from markdown_it.rules_inline import StateInline
 
 _ASCII_SPACE = frozenset(" \t\n\r\f\v")
 
+# A probe that finds no closer has scanned to the end of the paragraph; a paragraph of many
+# unclosed delimiters ("*a *a *a ...") would make that quadratic (3 KB took a second, 12 KB a
+# minute). Each document gets this many characters of failed probing; past it, further
+# delimiters stay text. Real posts use a tiny fraction of it (kramdown is quadratic here too).
+PROBE_BUDGET = 400_000
+_BUDGET_KEY = "kd_probe_budget"
+
 
 def _alpha_before(src: str, pos: int) -> bool:
     """kramdown's ``pre_match =~ /[[:alpha:]]-?[[:alpha:]]*\\z/`` (``_`` after a letter)."""
@@ -126,12 +133,21 @@ def kramdown_emphasis(state: StateInline, silent: bool) -> bool:
         state.pending += delim
         state.pos = pos + run
         return True
+    env = state.env if isinstance(state.env, dict) else {}
+    if env.get(_BUDGET_KEY, PROBE_BUDGET) <= 0:
+        state.pending += delim
+        state.pos = pos + run
+        return True
     sub = _probe(state, pos + run, delim, elem)
+    if sub is None:
+        env[_BUDGET_KEY] = env.get(_BUDGET_KEY, PROBE_BUDGET) - (state.posMax - pos)
     if sub is None and elem == "strong" and (not stack or stack[-1] != "em"):
         # kramdown retries as em whose content starts with the second delimiter char:
         # ``**foo* x`` -> ``<em>*foo</em> x``.
         delim, elem = ch, "em"
         sub = _probe(state, pos + 1, delim, elem)
+        if sub is None:
+            env[_BUDGET_KEY] = env.get(_BUDGET_KEY, PROBE_BUDGET) - (state.posMax - pos)
     if sub is None:
         state.pending += src[pos: pos + run]
         state.pos = pos + run

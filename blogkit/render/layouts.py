@@ -37,7 +37,16 @@ def render_layouts(r: Renderer, layout: str | None, content: str, context: Mappi
         meta = r.loader.meta.get(name, {})
         # `content` is finished HTML (the converted body, then each inner layout's output):
         # Markup keeps autoescaping from escaping it a second time.
-        content = render_template(template, {**context, "content": Markup(content), "layout": meta}, shown_root, r)
+        try:
+            content = render_template(template, {**context, "content": Markup(content), "layout": meta}, shown_root, r)
+        except BlogkitError as exc:
+            if exc.where is None or not Path(exc.where.path).is_absolute():
+                raise
+            # The built-in theme failed on a value of this page ('last_modified_at: true' given to
+            # a date filter): the user can only fix the page, so name the page, and the theme line.
+            raise BlogkitError(f"{exc.message} (the theme's {Path(exc.where.path).name}, line {exc.where.line}, "
+                               "on a value from this file)", where,
+                               "check the types of this file's front matter values", code=exc.code) from None
         parent = meta.get("layout")
         layout = None if parent in (None, "none", "null", False) else str(parent)
     return content

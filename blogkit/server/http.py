@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import mimetypes
 import socket
+import sys
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -101,6 +102,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
     rebuilder: Rebuilder | None
     broadcaster: Broadcaster
     protocol_version = "HTTP/1.1"
+    # A connection that sends nothing (an idle keep-alive, a stalled or slowloris client) would
+    # hold its thread forever; socketserver applies this to every read and write on the socket.
+    timeout = 60.0
 
     def do_GET(self) -> None:  # noqa: N802 - http.server naming
         self._handle(head=False)
@@ -218,6 +222,15 @@ class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True          # SSE connections must not hold up Ctrl-C
     allow_reuse_address = True
     block_on_close = False
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A browser that closes a tab mid-response is normal: no traceback on the terminal
+        (socketserver prints one for every BrokenPipe). Anything else is reported in one line."""
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, TimeoutError)):
+            return
+        print(f"blogkit serve: error while answering {client_address}: {type(exc).__name__}: {exc}",
+              file=sys.stderr)
 
 
 def make_server(options: ServeOptions, host: str, port: int, gate: Gate | None = None,
