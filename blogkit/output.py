@@ -38,6 +38,9 @@ class OutputWriter:
     staging: Path = field(init=False)
     _staged: dict[PurePosixPath, Path] = field(default_factory=dict, init=False)
     _outputs: set[PurePosixPath] = field(default_factory=set, init=False)
+    # Staging directories already made: a cold build stages thousands of files into a few
+    # hundred directories, and mkdir(parents=True) per file was a large share of its time.
+    _made: set[Path] = field(default_factory=set, init=False)
     stats: WriteStats = field(default_factory=WriteStats, init=False)
 
     def __post_init__(self) -> None:
@@ -47,7 +50,9 @@ class OutputWriter:
 
     def _stage_path(self, rel: PurePosixPath) -> Path:
         target = _under(self.staging, rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in self._made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(target.parent)
         self._staged[rel] = target
         return target
 
@@ -94,6 +99,14 @@ class OutputWriter:
 
     def commit(self) -> WriteStats:
         """Move staged files into place, then remove stale outputs."""
+        if not os.path.lexists(self.dest) and self._staged and self.staging.is_dir():
+            # A first build: every output is staged, nothing is kept, so the staging tree *is*
+            # the site — one rename instead of a mkdir, checks and a rename per file.
+            os.replace(self.staging, self.dest)
+            self.stats.written = len(self._staged)
+            self.stats.unchanged = len(self._outputs) - self.stats.written
+            self.stats.removed = self._prune()  # (empty directories a replaced file left)
+            return self.stats
         self.dest.mkdir(parents=True, exist_ok=True)
         for rel, staged in sorted(self._staged.items()):
             target = _under(self.dest, rel)

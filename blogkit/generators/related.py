@@ -24,6 +24,9 @@ def related(post_views: Sequence[dict[str, Any]], limit: int = LIMIT) -> dict[st
             by_tag[t].append(i)
         for c in set(v.get("categories") or ()):
             by_cat[c].append(i)
+    # Tie-break keys computed once per post, not once per comparison (a TrackedView read records
+    # a dependency each time; sorting every post's candidates made this quadratic in reads).
+    order = [(-dict.__getitem__(v, "date").timestamp(), dict.__getitem__(v, "url")) for v in post_views]
     out = {}
     for i, v in enumerate(post_views):
         score: dict[int, int] = defaultdict(int)
@@ -34,7 +37,7 @@ def related(post_views: Sequence[dict[str, Any]], limit: int = LIMIT) -> dict[st
             for j in by_cat[c]:
                 score[j] += 2
         score.pop(i, None)
-        ranked = sorted(score, key=lambda j: (-score[j], -post_views[j]["date"].timestamp(), post_views[j]["url"]))
+        ranked = sorted(score, key=lambda j: (-score[j], *order[j]))
         out[v["url"]] = [post_views[j] for j in ranked[:limit]]
     return out
 
