@@ -23,6 +23,7 @@ from ..progress import Progress, null_progress
 from ..site import Output, zone_of
 from ..liquid import make_engine
 from .env import Renderer, make_env
+from .documents import render_documents
 from .layouts import MissingLayout, render_layouts
 from .incremental import Incremental, OutputRecord, RenderedHTML, Unchanged
 from .tracking import Recording, TrackedDict, TrackedList, TrackedView, digest, shallow
@@ -220,14 +221,10 @@ def render_site(config: SiteConfig, model: SiteModel, log: ProblemLog,
     if contexts is not None:
         contexts.append(ctx)
 
-    task = progress.task("templates", len(docs))
-    for doc in (*model.pages, *model.posts):  # Jekyll writes pages, then posts
-        task.advance()
-        view = views[doc.rel_path]
-        html = ctx.render(doc.layout, view, lambda v=view: str(v["content"]), doc.rel_path,
-                          content_fp=view.fingerprint())
-        if html is not None:
-            yield Output(doc.dest, html.encode("utf-8"), origin=doc.rel_path, kind=doc.kind)
+    ordered = [(doc, views[doc.rel_path]) for doc in (*model.pages, *model.posts)]  # Jekyll: pages, then posts
+    for doc, data in render_documents(ctx, ordered, store, progress):
+        if data is not None:
+            yield Output(doc.dest, data, origin=doc.rel_path, kind=doc.kind)
     for generate in (generators if generators is not None else default_generators()):
         yield from generate(ctx)
     for sf in model.static_files:
