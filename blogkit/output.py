@@ -32,51 +32,88 @@ def _under(root: Path, rel: PurePosixPath) -> Path:
 
 
 @dataclass
+class Stager:
+    """Writes files into the staging directory. Holds nothing but paths and a memo of the
+    directories it made, so forked render workers can stage their own outputs (creating files
+    is mostly kernel time, and a cold build creates thousands) while the writer keeps the books
+    (``OutputWriter.adopt``)."""
+
+    dest: Path
+    staging: Path
+    # Staging directories already made: mkdir(parents=True) per file was a large share of a
+    # cold build's time.
+    _made: set[Path] = field(default_factory=set)
+
+    def already_there(self, rel: PurePosixPath, data: bytes) -> bool:
+        """Does the destination already hold exactly these bytes?"""
+        current = _under(self.dest, rel)
+        try:
+            return current.stat().st_size == len(data) and current.read_bytes() == data
+        except OSError:
+            return False
+
+    def path(self, rel: PurePosixPath, make_parent: bool = False) -> Path:
+        target = _under(self.staging, rel)
+        if make_parent and target.parent not in self._made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(target.parent)
+        return target
+
+    def stage(self, rel: PurePosixPath, data: bytes) -> bool:
+        """Stage ``data`` for ``rel`` unless the destination already holds it; True if staged."""
+        if self.already_there(rel, data):
+            return False
+        self.path(rel, make_parent=True).write_bytes(data)
+        return True
+
+
+@dataclass
 class OutputWriter:
     dest: Path
     keep_files: tuple[str, ...] = (".git", ".svn")
     staging: Path = field(init=False)
+    stager: Stager = field(init=False)
     _staged: dict[PurePosixPath, Path] = field(default_factory=dict, init=False)
     _outputs: set[PurePosixPath] = field(default_factory=set, init=False)
-    # Staging directories already made: a cold build stages thousands of files into a few
-    # hundred directories, and mkdir(parents=True) per file was a large share of its time.
-    _made: set[Path] = field(default_factory=set, init=False)
     stats: WriteStats = field(default_factory=WriteStats, init=False)
 
     def __post_init__(self) -> None:
         self.staging = self.dest.parent / f".{self.dest.name}.blogkit-staging"
         if self.staging.exists():
             shutil.rmtree(self.staging, ignore_errors=True)  # left by a build that was killed
+        self.stager = Stager(self.dest, self.staging)
 
     def _stage_path(self, rel: PurePosixPath) -> Path:
-        target = _under(self.staging, rel)
-        if target.parent not in self._made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._made.add(target.parent)
+        target = self.stager.path(rel, make_parent=True)
         self._staged[rel] = target
         return target
+
+    def _unstage(self, rel: PurePosixPath) -> None:
+        stale = self._staged.pop(rel, None)
+        if stale is not None:
+            stale.unlink(missing_ok=True)
 
     def write(self, rel: PurePosixPath, data: bytes) -> bool:
         """Stage ``data`` for ``rel`` unless the destination already holds these bytes."""
         self._outputs.add(rel)
-        current = _under(self.dest, rel)
-        try:
-            if current.stat().st_size == len(data) and current.read_bytes() == data:
-                stale = self._staged.pop(rel, None)
-                if stale is not None:
-                    stale.unlink(missing_ok=True)
-                return False
-        except OSError:
-            pass
+        if self.stager.already_there(rel, data):
+            self._unstage(rel)
+            return False
         self._stage_path(rel).write_bytes(data)
         return True
+
+    def adopt(self, rel: PurePosixPath, staged: bool) -> None:
+        """Book an output a worker handled with ``Stager.stage`` (``staged``: what it returned)."""
+        self._outputs.add(rel)
+        if staged:
+            self._staged[rel] = self.stager.path(rel)
+        else:
+            self._unstage(rel)
 
     def keep(self, rel: PurePosixPath) -> None:
         """The destination already holds the right file (an incremental build checked it)."""
         self._outputs.add(rel)
-        staged = self._staged.pop(rel, None)
-        if staged is not None:
-            staged.unlink(missing_ok=True)
+        self._unstage(rel)
 
     def copy(self, rel: PurePosixPath, source: Path) -> bool:
         self._outputs.add(rel)

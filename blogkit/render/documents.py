@@ -1,37 +1,43 @@
-"""Rendering documents through their layout chains, on every core when the site is big enough.
+"""The template stage: documents through their layout chains, then the generators — on every
+core when the site is big enough.
 
-Input: the build's ``RenderContext`` (views, site, templates, incremental state) and the
-documents in output order. Output: per document, in that same order, the bytes to write
-(``TaggedBytes``), a ``KeepBytes`` marker (incremental: the file on disk is still right) or
-None (rendering failed; the problem is in the log).
+Input: the build's ``RenderContext`` (views, site, templates, incremental state), the documents
+in output order and the generators. Output: every ``Output`` in the serial order (documents,
+then each generator's outputs in turn).
 
 The parallel path forks worker processes *after* the views are built, so each worker inherits
-the whole context and renders a contiguous slice of documents; it sends back, per document,
-the bytes, the incremental record of that render and the problems it logged. The main
-process only merges records and problems (in document order, so the log reads as in a serial
-build) and stages files. Rendering is a pure function of the inherited context, so the bytes
-are the serial path's; small sites and ``BLOGKIT_WORKERS=1`` keep the serial path.
+the whole context. Jobs are slices of documents and the generators marked ``forkable`` (pure
+functions of the context that render many pages: pagination, archives). A worker sends back,
+per job, its outputs, the incremental records of its renders and the problems it logged; the
+main process merges records and problems in output order (so the log reads as in a serial
+build) and books the files, which the workers have already staged when nothing else can write
+the same destination (creating files is mostly kernel time: spreading it over the cores is
+half of the gain). Rendering is a pure function of the inherited context, so the bytes are the
+serial path's. Small sites and ``BLOGKIT_WORKERS=1`` keep the serial path.
 """
 from __future__ import annotations
 
 import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterator, Sequence
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 from ..cache import Cache
 from ..content.model import Document
 from ..errors import Problem
+from ..output import Stager
 from ..parallel import workers
 from ..progress import Progress, null_progress
+from ..site import Output
 from .incremental import KeepBytes, OutputRecord, TaggedBytes
 from .tracking import TrackedView
 
 if TYPE_CHECKING:
-    from .site import RenderContext
+    from .site import Generator, RenderContext
 
-# Below this many documents forking costs more than it saves (measured: a worker pool costs
-# ~50 ms to start; a document's layout chain ~0.5-2 ms).
+# Below this many documents forking costs more than it saves (a pool costs ~50 ms to start;
+# a document's layout chain 0.3-2 ms).
 MIN_PARALLEL = 200
 
 
@@ -41,19 +47,36 @@ class _Job:
 
     ctx: "RenderContext"
     items: Sequence[tuple[Document, TrackedView]]
+    generators: Sequence["Generator"]
     store: Cache | None
+    stager: Stager | None
+    doc_dests: frozenset[PurePosixPath]
 
 
-# (bytes or None if it failed, rid or "", kept unchanged?, incremental record, problems logged)
-_Result = tuple[bytes | None, str, bool, OutputRecord | None, list[Problem]]
+# One output as it crosses the process boundary (TaggedBytes do not pickle as such):
+# (dest, bytes or None if it failed or was staged, rid or "", kept unchanged?, staged?
+#  (None: not staged, the bytes are sent), copy source, origin, kind)
+_Sent = tuple[PurePosixPath, bytes | None, str, bool, bool | None, Path | None, str, str]
+# A job's answer: per unit (a document, or a whole generator), its outputs and the problems it
+# logged; plus the incremental records and the number of skipped renders of the whole job.
+_Answer = tuple[list[tuple[list[_Sent], list[Problem]]], dict[str, OutputRecord], int]
 
 _job: _Job | None = None
 
 
-def _render_one(ctx: "RenderContext", doc: Document, view: TrackedView) -> bytes | None:
+def forkable(generator: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a generator that may run in a render worker: it only reads the context, renders
+    through ``ctx.render`` and returns its outputs (no other side effects)."""
+    generator.forkable = True  # type: ignore[attr-defined]
+    return generator
+
+
+def _render_doc(ctx: "RenderContext", doc: Document, view: TrackedView) -> Output | None:
     html = ctx.render(doc.layout, view, lambda v=view: str(v["content"]), doc.rel_path,
                       content_fp=view.fingerprint())
-    return None if html is None else html.encode("utf-8")
+    if html is None:
+        return None
+    return Output(doc.dest, html.encode("utf-8"), origin=doc.rel_path, kind=doc.kind)
 
 
 def _worker_init() -> None:
@@ -62,53 +85,97 @@ def _worker_init() -> None:
         _job.store.after_fork()  # lazy `content` loads read SQLite: never on the parent's connection
 
 
-def _render_slice(bounds: tuple[int, int]) -> list[_Result]:
+def _send(out: Output, stage: bool) -> _Sent:
+    data, rid = out.data, getattr(out.data, "rid", "")
+    kept, staged = isinstance(data, KeepBytes), None
+    assert _job is not None
+    if stage and data is not None and not kept and _job.stager is not None and out.dest not in _job.doc_dests:
+        # (a destination a document also writes is sent back: the parent writes it in order)
+        staged, data = _job.stager.stage(out.dest, data), None
+    return (out.dest, None if data is None else bytes(data), rid, kept, staged, out.source, out.origin, out.kind)
+
+
+def _run(task: tuple[str, int, int]) -> _Answer:
+    """In a worker: ("docs", start, end) renders a slice of documents; ("gen", i, 0) runs a generator."""
     assert _job is not None
     ctx, log, inc = _job.ctx, _job.ctx.log, _job.ctx.incremental
-    out: list[_Result] = []
-    for doc, view in _job.items[bounds[0]:bounds[1]]:
+    if inc is not None:
+        inc.current, inc.skipped = {}, 0  # this job's records only
+    units: list[tuple[list[_Sent], list[Problem]]] = []
+    kind, a, b = task
+    if kind == "docs":
+        for doc, view in _job.items[a:b]:
+            seen = len(log.problems)
+            out = _render_doc(ctx, doc, view)
+            # A document's own destination is written by no other document: stage it here.
+            units.append(([] if out is None else [_send(out, stage=True)], log.problems[seen:]))
+    else:
         seen = len(log.problems)
-        data = _render_one(ctx, doc, view)
-        rid = getattr(data, "rid", "")
-        record = inc.current.pop(rid, None) if inc is not None and rid else None
-        out.append((None if data is None else bytes(data), rid, isinstance(data, KeepBytes), record,
-                    log.problems[seen:]))
-    return out
+        outs = _job.generators[a](ctx)
+        units.append(([_send(o, stage=True) for o in outs], log.problems[seen:]))
+    return units, (inc.current if inc is not None else {}), (inc.skipped if inc is not None else 0)
 
 
-def render_documents(ctx: "RenderContext", items: Sequence[tuple[Document, TrackedView]],
-                     store: Cache | None = None, progress: Progress = null_progress
-                     ) -> Iterator[tuple[Document, bytes | None]]:
-    """Each document with its output bytes (``TaggedBytes``/``KeepBytes``) or None, in order."""
+def _received(sent: _Sent) -> Output:
+    dest, data, rid, kept, staged, source, origin, kind = sent
+    if data is not None or staged is not None:
+        payload: bytes | None = (KeepBytes if kept else TaggedBytes)(data or b"", rid) if rid else (data or b"")
+    else:
+        payload = None
+    return Output(dest, payload, source=source, origin=origin, kind=kind, staged=staged)
+
+
+def render_outputs(ctx: "RenderContext", items: Sequence[tuple[Document, TrackedView]],
+                   generators: Sequence["Generator"], store: Cache | None = None,
+                   progress: Progress = null_progress, stager: Stager | None = None) -> Iterator[Output]:
+    """Every document's output, then every generator's, in that order. With ``stager``, files
+    may already be staged by a worker (``Output.staged``)."""
     task = progress.task("templates", len(items))
     n = workers()
     if n < 2 or len(items) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
         for doc, view in items:
             task.advance()
-            yield doc, _render_one(ctx, doc, view)
+            out = _render_doc(ctx, doc, view)
+            if out is not None:
+                yield out
+        for generate in generators:
+            yield from generate(ctx)
         return
     global _job  # noqa: PLW0603 - handed to the forked workers, cleared once they are started
-    # Small slices: results stream back (the main process stages files meanwhile) and a slice
-    # of long posts does not leave the other worker idle at the end.
+    # Small slices: results stream back (the main process books files meanwhile) and the last
+    # slices keep both workers busy after a long generator job.
     size = max(4, len(items) // (n * 16))
-    bounds = [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
-    _job = _Job(ctx, items, store)
+    slices = [("docs", i, min(i + size, len(items))) for i in range(0, len(items), size)]
+    forked = [i for i, g in enumerate(generators) if getattr(g, "forkable", False)]
+    _job = _Job(ctx, items, generators, store, stager, frozenset(doc.dest for doc, _ in items))
+    inc = ctx.incremental
     try:
         with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork"),
                                  initializer=_worker_init) as pool:
-            results = pool.map(_render_slice, bounds)
+            # The longest jobs first (a worker takes jobs in submission order); answers are
+            # consumed in output order.
+            gen_futures: dict[int, Future[_Answer]] = {i: pool.submit(_run, ("gen", i, 0)) for i in forked}
+            doc_futures = [pool.submit(_run, s) for s in slices]
             _job = None  # the workers have their copy; the parent must not keep a second reference
-            inc = ctx.incremental
-            docs = iter(items)
-            for chunk in results:
-                for data, rid, kept, record, problems in chunk:
-                    doc = next(docs)[0]
-                    task.advance()
+
+            def receive(future: Future[_Answer]) -> Iterator[Output]:
+                units, records, skipped = future.result()
+                if inc is not None:
+                    inc.current.update(records)
+                    inc.skipped += skipped
+                for sent, problems in units:
                     for problem in problems:
                         ctx.log.add(problem)
-                    if inc is not None and record is not None:
-                        inc.current[rid] = record
-                        inc.skipped += kept
-                    yield doc, None if data is None else (KeepBytes if kept else TaggedBytes)(data, rid)
+                    for one in sent:
+                        yield _received(one)
+
+            for (_, start, end), future in zip(slices, doc_futures):
+                task.advance(end - start)
+                yield from receive(future)
+            for i, generate in enumerate(generators):
+                if i in gen_futures:
+                    yield from receive(gen_futures[i])
+                else:
+                    yield from generate(ctx)
     finally:
         _job = None

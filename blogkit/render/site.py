@@ -20,10 +20,11 @@ from ..cache import Cache, markdown_key, package_fingerprint
 from ..markdown import Markdown, Rendered, make_markdown, smartify
 from ..parallel import render_all
 from ..progress import Progress, null_progress
+from ..output import Stager
 from ..site import Output, zone_of
 from ..liquid import make_engine
 from .env import Renderer, make_env
-from .documents import render_documents
+from .documents import render_outputs
 from .layouts import MissingLayout, render_layouts
 from .incremental import Incremental, OutputRecord, RenderedHTML, Unchanged
 from .tracking import Recording, TrackedDict, TrackedList, TrackedView, digest, shallow
@@ -183,8 +184,9 @@ def render_site(config: SiteConfig, model: SiteModel, log: ProblemLog,
                 progress: Progress = null_progress, generators: list[Generator] | None = None,
                 store: Cache | None = None, memo: dict[str, Any] | None = None,
                 previous: dict[str, OutputRecord] | None = None,
-                contexts: list[RenderContext] | None = None) -> Iterator[Output]:
-    """Yield every output file. ``previous`` (the last build's records) enables skipping."""
+                contexts: list[RenderContext] | None = None, stager: Stager | None = None) -> Iterator[Output]:
+    """Yield every output file. ``previous`` (the last build's records) enables skipping.
+    With ``stager``, documents rendered in worker processes are staged there (``Output.staged``)."""
     options = config.get("kramdown") if isinstance(config.get("kramdown"), dict) else None
     md = make_markdown(options)
     zone = zone_of(config)
@@ -222,11 +224,8 @@ def render_site(config: SiteConfig, model: SiteModel, log: ProblemLog,
         contexts.append(ctx)
 
     ordered = [(doc, views[doc.rel_path]) for doc in (*model.pages, *model.posts)]  # Jekyll: pages, then posts
-    for doc, data in render_documents(ctx, ordered, store, progress):
-        if data is not None:
-            yield Output(doc.dest, data, origin=doc.rel_path, kind=doc.kind)
-    for generate in (generators if generators is not None else default_generators()):
-        yield from generate(ctx)
+    yield from render_outputs(ctx, ordered, generators if generators is not None else default_generators(),
+                              store, progress, stager)
     for sf in model.static_files:
         yield Output(sf.dest, source=sf.path, origin=sf.rel_path, kind="static")
 
