@@ -47,6 +47,7 @@ class _Job:
 
     ctx: "RenderContext"
     items: Sequence[tuple[Document, TrackedView]]
+    todo: Sequence[int]              # indexes in items of the documents to render in workers
     generators: Sequence["Generator"]
     store: Cache | None
     stager: Stager | None
@@ -104,7 +105,7 @@ def _run(task: tuple[str, int, int]) -> _Answer:
     units: list[tuple[list[_Sent], list[Problem]]] = []
     kind, a, b = task
     if kind == "docs":
-        for doc, view in _job.items[a:b]:
+        for doc, view in (_job.items[i] for i in _job.todo[a:b]):
             seen = len(log.problems)
             out = _render_doc(ctx, doc, view)
             # A document's own destination is written by no other document: stage it here.
@@ -132,7 +133,11 @@ def render_outputs(ctx: "RenderContext", items: Sequence[tuple[Document, Tracked
     may already be staged by a worker (``Output.staged``)."""
     task = progress.task("templates", len(items))
     n = workers()
-    if n < 2 or len(items) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
+    # Only documents that must be rendered are worth a worker: a warm build keeps nearly all
+    # (checking is cheap) and then needs no pool at all.
+    todo = [i for i, (doc, view) in enumerate(items)
+            if not ctx.will_keep(doc.layout, view, doc.rel_path, view.fingerprint())] if n >= 2 else []
+    if n < 2 or len(todo) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
         for doc, view in items:
             task.advance()
             out = _render_doc(ctx, doc, view)
@@ -144,10 +149,10 @@ def render_outputs(ctx: "RenderContext", items: Sequence[tuple[Document, Tracked
     global _job  # noqa: PLW0603 - handed to the forked workers, cleared once they are started
     # Small slices: results stream back (the main process books files meanwhile) and the last
     # slices keep both workers busy after a long generator job.
-    size = max(4, len(items) // (n * 16))
-    slices = [("docs", i, min(i + size, len(items))) for i in range(0, len(items), size)]
+    size = max(4, len(todo) // (n * 16))
+    slices = [("docs", i, min(i + size, len(todo))) for i in range(0, len(todo), size)]
     forked = [i for i, g in enumerate(generators) if getattr(g, "forkable", False)]
-    _job = _Job(ctx, items, generators, store, stager, frozenset(doc.dest for doc, _ in items))
+    _job = _Job(ctx, items, todo, generators, store, stager, frozenset(doc.dest for doc, _ in items))
     inc = ctx.incremental
     try:
         with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork"),
@@ -158,7 +163,8 @@ def render_outputs(ctx: "RenderContext", items: Sequence[tuple[Document, Tracked
             doc_futures = [pool.submit(_run, s) for s in slices]
             _job = None  # the workers have their copy; the parent must not keep a second reference
 
-            def receive(future: Future[_Answer]) -> Iterator[Output]:
+            def receive(future: Future[_Answer]) -> Iterator[list[Output]]:
+                """Per unit (document or generator), its outputs, once its problems are logged."""
                 units, records, skipped = future.result()
                 if inc is not None:
                     inc.current.update(records)
@@ -166,15 +172,22 @@ def render_outputs(ctx: "RenderContext", items: Sequence[tuple[Document, Tracked
                 for sent, problems in units:
                     for problem in problems:
                         ctx.log.add(problem)
-                    for one in sent:
-                        yield _received(one)
+                    yield [_received(one) for one in sent]
 
-            for (_, start, end), future in zip(slices, doc_futures):
-                task.advance(end - start)
-                yield from receive(future)
+            rendered = (unit for future in doc_futures for unit in receive(future))
+            forked_docs = set(todo)
+            for i, (doc, view) in enumerate(items):
+                task.advance()
+                if i in forked_docs:
+                    yield from next(rendered)
+                else:  # kept as it is: nothing to render
+                    out = _render_doc(ctx, doc, view)
+                    if out is not None:
+                        yield out
             for i, generate in enumerate(generators):
                 if i in gen_futures:
-                    yield from receive(gen_futures[i])
+                    for outs in receive(gen_futures[i]):
+                        yield from outs
                 else:
                     yield from generate(ctx)
     finally:

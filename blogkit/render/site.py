@@ -45,6 +45,21 @@ class RenderContext:
     incremental: Incremental | None = None
     engine: Any = None                   # LiquidEngine of a Jekyll site with _layouts/ (None: Jinja)
 
+    @staticmethod
+    def _rid(layout: str | None, page: dict[str, Any], origin: str, paginator: dict[str, Any] | None) -> str:
+        return f"{origin}\0{dict.get(page, 'url', '')}\0{layout}\0{'P' if paginator else ''}"
+
+    def _base(self, rid: str, page: dict[str, Any], paginator: dict[str, Any] | None, content_fp: str) -> str:
+        assert self.incremental is not None
+        return digest(self.incremental.global_fp, rid, shallow(page), shallow(paginator), content_fp)
+
+    def will_keep(self, layout: str | None, page: dict[str, Any], origin: str, content_fp: str) -> bool:
+        """Would ``render`` keep this output as it is (incremental)? Changes nothing."""
+        if self.incremental is None:
+            return False
+        rid = self._rid(layout, page, origin, None)
+        return self.incremental.check(rid, self._base(rid, page, None, content_fp)) is not None
+
     def render(self, layout: str | None, page: dict[str, Any], content: str | Callable[[], str], origin: str,
                paginator: dict[str, Any] | None = None, content_fp: str | None = None) -> str | None:
         """Render ``content`` inside ``layout`` with the usual variables; None if it failed.
@@ -52,13 +67,13 @@ class RenderContext:
         With incremental state, an output whose recorded reads are unchanged is not rendered:
         an ``Unchanged`` marker is returned and its file is kept.
         """
-        rid = f"{origin}\0{dict.get(page, 'url', '')}\0{layout}\0{'P' if paginator else ''}"
+        rid = self._rid(layout, page, origin, paginator)
         inc, base = self.incremental, ""
         if inc is not None:
             if content_fp is None:
                 content = content() if callable(content) else content
                 content_fp = digest(content)
-            base = digest(inc.global_fp, rid, shallow(page), shallow(paginator), content_fp)
+            base = self._base(rid, page, paginator, content_fp)
             kept = inc.unchanged(rid, base)
             if kept is not None:
                 for problem in kept.warnings:
