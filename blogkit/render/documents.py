@@ -86,12 +86,14 @@ def _worker_init() -> None:
         _job.store.after_fork()  # lazy `content` loads read SQLite: never on the parent's connection
 
 
-def _send(out: Output, stage: bool) -> _Sent:
+def _send(out: Output, own: bool) -> _Sent:
+    """``own``: no output before this one writes its destination (a document's)."""
     data, rid = out.data, getattr(out.data, "rid", "")
     kept, staged = isinstance(data, KeepBytes), None
     assert _job is not None
-    if stage and data is not None and not kept and _job.stager is not None and out.dest not in _job.doc_dests:
-        # (a destination a document also writes is sent back: the parent writes it in order)
+    if data is not None and not kept and _job.stager is not None and (own or out.dest not in _job.doc_dests):
+        # A generator's output for a document's destination (the paginator's page 1) is sent
+        # back instead: the parent writes it after the document's, as the serial path does.
         staged, data = _job.stager.stage(out.dest, data), None
     return (out.dest, None if data is None else bytes(data), rid, kept, staged, out.source, out.origin, out.kind)
 
@@ -108,12 +110,11 @@ def _run(task: tuple[str, int, int]) -> _Answer:
         for doc, view in (_job.items[i] for i in _job.todo[a:b]):
             seen = len(log.problems)
             out = _render_doc(ctx, doc, view)
-            # A document's own destination is written by no other document: stage it here.
-            units.append(([] if out is None else [_send(out, stage=True)], log.problems[seen:]))
+            units.append(([] if out is None else [_send(out, own=True)], log.problems[seen:]))
     else:
         seen = len(log.problems)
         outs = _job.generators[a](ctx)
-        units.append(([_send(o, stage=True) for o in outs], log.problems[seen:]))
+        units.append(([_send(o, own=False) for o in outs], log.problems[seen:]))
     return units, (inc.current if inc is not None else {}), (inc.skipped if inc is not None else 0)
 
 
