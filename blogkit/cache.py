@@ -116,9 +116,9 @@ class Cache:
         if self.db is None or not items:
             return
         try:
-            with self.db:
+            with self.db:  # one transaction; values pickled as they are inserted, never all at once
                 self.db.executemany("INSERT OR REPLACE INTO kv VALUES (?, ?)",
-                                    [(k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in items.items()])
+                                    ((k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in items.items()))
         except sqlite3.Error:
             pass
 

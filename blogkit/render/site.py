@@ -135,7 +135,7 @@ def prepare_markdown(docs: list[Document], md: Markdown, options: dict[str, Any]
     todo = [t for t in texts if keys[t] not in present]
     task = progress.task("markdown", len(todo))
     fresh: dict[str, Rendered] = {}
-    for text, result in zip(todo, render_all(todo, md, options)):
+    for text, result in zip(todo, render_all(todo, md, options), strict=True):  # (runs the pool to its end)
         task.advance()
         if isinstance(result, BaseException):
             owner = next((d for d in docs if d.body == text or d.excerpt_source == text), None)
@@ -144,6 +144,9 @@ def prepare_markdown(docs: list[Document], md: Markdown, options: dict[str, Any]
                       "simplify the Markdown near that line and report the bug", code="markdown")
             continue
         fresh[keys[text]] = result
+        if memo is None and store is not None and len(fresh) >= 256:
+            store.put_many(fresh)  # in batches: never every rendered page in memory at once
+            fresh.clear()
     if store is not None:
         store.put_many(fresh)
     if memo is not None:
