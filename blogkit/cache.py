@@ -17,6 +17,10 @@ from typing import Any, Iterable
 
 from . import __version__
 
+# Connections inherited through fork: never used nor closed in the child (SQLite forbids using
+# a connection across fork, and finalising it could disturb the parent's locks and journal).
+_INHERITED: list[sqlite3.Connection] = []
+
 SCHEMA = "CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value BLOB NOT NULL)"
 
 
@@ -112,14 +116,24 @@ class Cache:
         if self.db is None or not items:
             return
         try:
-            with self.db:
+            with self.db:  # one transaction; values pickled as they are inserted, never all at once
                 self.db.executemany("INSERT OR REPLACE INTO kv VALUES (?, ?)",
-                                    [(k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in items.items()])
+                                    ((k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in items.items()))
         except sqlite3.Error:
             pass
 
     def put(self, key: str, value: Any) -> None:
         self.put_many({key: value})
+
+    def after_fork(self) -> None:
+        """In a forked worker: set the inherited connection aside and open one of its own."""
+        if self.db is None or self.path is None:
+            return
+        _INHERITED.append(self.db)
+        try:
+            self.db = sqlite3.connect(self.path, timeout=5)
+        except sqlite3.Error:
+            self.db = None  # lookups then render on demand: slower, same result
 
     def close(self) -> None:
         if self.db is not None:

@@ -10,6 +10,7 @@ import os
 import re
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
+from typing import Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 __all__ = [
@@ -219,11 +220,38 @@ def _week_number(dt: datetime, first_weekday: int) -> int:
     return (yday + 7 - wday) // 7
 
 
+def _hour12(d: datetime) -> int:
+    return d.hour % 12 or 12
+
+
+# One entry per conversion, each computed only when asked for: building every field for every
+# directive (isocalendar, timestamp, week numbers...) made date-heavy archive pages slow.
+_FIELDS: dict[str, Callable[[datetime], tuple[str | int, str, int]]] = {
+    "Y": lambda d: (d.year, "0", 4 if d.year >= 0 else 5), "C": lambda d: (d.year // 100, "0", 2),
+    "y": lambda d: (d.year % 100, "0", 2), "m": lambda d: (d.month, "0", 2),
+    "B": lambda d: (_MONTH_NAMES[d.month - 1], " ", 0), "b": lambda d: (_MONTH_NAMES[d.month - 1][:3], " ", 0),
+    "h": lambda d: (_MONTH_NAMES[d.month - 1][:3], " ", 0), "d": lambda d: (d.day, "0", 2),
+    "e": lambda d: (d.day, " ", 2),
+    "j": lambda d: (d.timetuple().tm_yday, "0", 3), "H": lambda d: (d.hour, "0", 2),
+    "k": lambda d: (d.hour, " ", 2),
+    "I": lambda d: (_hour12(d), "0", 2), "l": lambda d: (_hour12(d), " ", 2),
+    "P": lambda d: ("am" if d.hour < 12 else "pm", " ", 0),
+    "p": lambda d: ("AM" if d.hour < 12 else "PM", " ", 0), "M": lambda d: (d.minute, "0", 2),
+    "S": lambda d: (d.second, "0", 2), "L": lambda d: (d.microsecond // 1000, "0", 3),
+    "N": lambda d: (f"{d.microsecond:06d}000", " ", 0), "A": lambda d: (_DAYS[d.weekday()], " ", 0),
+    "a": lambda d: (_DAYS[d.weekday()][:3], " ", 0), "u": lambda d: (d.isoweekday(), "0", 1),
+    "w": lambda d: (d.isoweekday() % 7, "0", 1), "G": lambda d: (d.isocalendar()[0], "0", 4),
+    "g": lambda d: (d.isocalendar()[0] % 100, "0", 2),
+    "V": lambda d: (d.isocalendar()[1], "0", 2), "U": lambda d: (_week_number(d, 6), "0", 2),
+    "W": lambda d: (_week_number(d, 0), "0", 2), "s": lambda d: (int(d.timestamp()), "0", 1),
+    "Z": lambda d: (_zone_name(d), " ", 0), "n": lambda d: ("\n", " ", 0), "t": lambda d: ("\t", " ", 0),
+    "%": lambda d: ("%", " ", 0),
+}
+
+
 def _field(dt: datetime, conv: str, colons: str) -> tuple[str | int, str, int] | None:
     """(value, default pad char, default width) for one conversion; None if unknown."""
     d = _aware(dt)
-    hour12 = d.hour % 12 or 12
-    iso = d.isocalendar()
     if conv == "z":
         off = int((d.utcoffset() or timedelta(0)).total_seconds())
         sign = "-" if off < 0 else "+"
@@ -234,24 +262,8 @@ def _field(dt: datetime, conv: str, colons: str) -> tuple[str | int, str, int] |
         return None if text is None else (text, " ", 0)
     if colons:
         return None
-    table: dict[str, tuple[str | int, str, int]] = {
-        "Y": (d.year, "0", 4 if d.year >= 0 else 5), "C": (d.year // 100, "0", 2),
-        "y": (d.year % 100, "0", 2), "m": (d.month, "0", 2),
-        "B": (_MONTH_NAMES[d.month - 1], " ", 0), "b": (_MONTH_NAMES[d.month - 1][:3], " ", 0),
-        "h": (_MONTH_NAMES[d.month - 1][:3], " ", 0), "d": (d.day, "0", 2), "e": (d.day, " ", 2),
-        "j": (d.timetuple().tm_yday, "0", 3), "H": (d.hour, "0", 2), "k": (d.hour, " ", 2),
-        "I": (hour12, "0", 2), "l": (hour12, " ", 2), "P": ("am" if d.hour < 12 else "pm", " ", 0),
-        "p": ("AM" if d.hour < 12 else "PM", " ", 0), "M": (d.minute, "0", 2),
-        "S": (d.second, "0", 2), "L": (d.microsecond // 1000, "0", 3),
-        "N": (f"{d.microsecond:06d}000", " ", 0), "A": (_DAYS[d.weekday()], " ", 0),
-        "a": (_DAYS[d.weekday()][:3], " ", 0), "u": (d.isoweekday(), "0", 1),
-        "w": (d.isoweekday() % 7, "0", 1), "G": (iso[0], "0", 4), "g": (iso[0] % 100, "0", 2),
-        "V": (iso[1], "0", 2), "U": (_week_number(d, 6), "0", 2),
-        "W": (_week_number(d, 0), "0", 2), "s": (int(d.timestamp()), "0", 1),
-        "Z": (_zone_name(d), " ", 0), "n": ("\n", " ", 0), "t": ("\t", " ", 0),
-        "%": ("%", " ", 0),
-    }
-    return table.get(conv)
+    make = _FIELDS.get(conv)
+    return None if make is None else make(d)
 
 
 def _zone_name(d: datetime) -> str:

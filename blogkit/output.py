@@ -98,7 +98,11 @@ def _apply(dest: Path, files: Path, plan: dict) -> int:
                 ancestor.unlink()  # a directory now lives where a file used to
         parent.mkdir(parents=True, exist_ok=True)
         os.replace(staged, target)
-    keep = tuple(plan.get("keep_dirs", []))
+    _remove_empty_dirs(dest, tuple(plan.get("keep_dirs", [])))
+    return removed
+
+
+def _remove_empty_dirs(dest: Path, keep: tuple[str, ...]) -> None:
     for dirpath, _dirnames, _filenames in os.walk(dest, topdown=False):
         here = Path(dirpath)
         rel_dir = here.relative_to(dest).as_posix()
@@ -107,7 +111,6 @@ def _apply(dest: Path, files: Path, plan: dict) -> int:
                 here.rmdir()  # only succeeds when empty
             except OSError:
                 pass
-    return removed
 
 
 def _kept(rel: str, keep_files: tuple[str, ...]) -> bool:
@@ -127,11 +130,64 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _make_parent(target: Path, rel: PurePosixPath) -> None:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        # another output is a file where this one needs a directory ('a' and 'a/index.html')
+        raise BlogkitError(f"{rel} cannot be written: a parent of it is also an output file",
+                           Location(str(rel)), "give one of the two outputs another permalink",
+                           code="conflict") from None
+    if target.is_dir():
+        raise BlogkitError(f"{rel} cannot be written: other outputs live in a directory of that name",
+                           Location(str(rel)), "give one of the two outputs another permalink",
+                           code="conflict")
+
+
+@dataclass
+class Stager:
+    """Writes files into the staging directory. Holds nothing but paths and a memo of the
+    directories it made, so forked render workers can stage their own outputs (creating files
+    is mostly kernel time, and a cold build creates thousands) while the writer keeps the books
+    (``OutputWriter.adopt``)."""
+
+    dest: Path
+    files: Path   # the staging tree: staging_dir(dest) / FILES
+    # Staging directories already made: mkdir(parents=True) per file was a large share of a
+    # cold build's time.
+    _made: set[Path] = field(default_factory=set)
+
+    def already_there(self, rel: PurePosixPath, data: bytes) -> bool:
+        """Does the destination already hold exactly these bytes?"""
+        current = _under(self.dest, rel)
+        try:
+            return current.stat().st_size == len(data) and current.read_bytes() == data
+        except OSError:
+            return False
+
+    def path(self, rel: PurePosixPath, make_parent: bool = False) -> Path:
+        target = _under(self.files, rel)
+        if make_parent and target.parent not in self._made:
+            _make_parent(target, rel)
+            self._made.add(target.parent)
+        elif make_parent and target.is_dir():
+            _make_parent(target, rel)  # raises: a directory of outputs has this name
+        return target
+
+    def stage(self, rel: PurePosixPath, data: bytes) -> bool:
+        """Stage ``data`` for ``rel`` unless the destination already holds it; True if staged."""
+        if self.already_there(rel, data):
+            return False
+        self.path(rel, make_parent=True).write_bytes(data)
+        return True
+
+
 @dataclass
 class OutputWriter:
     dest: Path
     keep_files: tuple[str, ...] = (".git", ".svn")
     staging: Path = field(init=False)
+    stager: Stager = field(init=False)
     _staged: dict[PurePosixPath, Path] = field(default_factory=dict, init=False)
     _outputs: set[PurePosixPath] = field(default_factory=set, init=False)
     stats: WriteStats = field(default_factory=WriteStats, init=False)
@@ -139,20 +195,10 @@ class OutputWriter:
     def __post_init__(self) -> None:
         self.staging = staging_dir(self.dest)
         recover(self.dest)  # a killed build's commit is finished before anything else happens
+        self.stager = Stager(self.dest, self.staging / FILES)
 
     def _stage_path(self, rel: PurePosixPath) -> Path:
-        target = _under(self.staging / FILES, rel)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-        except (FileExistsError, NotADirectoryError):
-            # another output is a file where this one needs a directory ('a' and 'a/index.html')
-            raise BlogkitError(f"{rel} cannot be written: a parent of it is also an output file",
-                               Location(str(rel)), "give one of the two outputs another permalink",
-                               code="conflict") from None
-        if target.is_dir():
-            raise BlogkitError(f"{rel} cannot be written: other outputs live in a directory of that name",
-                               Location(str(rel)), "give one of the two outputs another permalink",
-                               code="conflict")
+        target = self.stager.path(rel, make_parent=True)
         if rel not in self._staged and target.exists():
             # two different names reached one file: the file system folds case or normalization
             # (macOS, Windows); writing would silently replace the other output
@@ -176,6 +222,16 @@ class OutputWriter:
             pass
         self._stage_path(rel).write_bytes(data)
         return True
+
+    def adopt(self, rel: PurePosixPath, staged: bool) -> None:
+        """Book an output a worker handled with ``Stager.stage`` (``staged``: what it returned)."""
+        self._outputs.add(rel)
+        if staged:
+            self._staged[rel] = self.stager.path(rel)
+        else:
+            stale = self._staged.pop(rel, None)
+            if stale is not None:
+                stale.unlink(missing_ok=True)
 
     def keep(self, rel: PurePosixPath) -> None:
         """The destination already holds the right file (an incremental build checked it)."""
@@ -207,6 +263,17 @@ class OutputWriter:
 
     def commit(self) -> WriteStats:
         """Journal every move and deletion, then apply them (see the module docstring)."""
+        files = self.staging / FILES
+        if not os.path.lexists(self.dest) and self._staged and files.is_dir():
+            # A first build: nothing is kept, so the staging tree *is* the site — one atomic
+            # rename (the destination either does not exist or is complete) instead of a
+            # journal and a move per file.
+            os.replace(files, self.dest)
+            _remove_empty_dirs(self.dest, self.keep_files)  # (left by outputs replaced while staging)
+            self.stats.written = len(self._staged)
+            self.stats.unchanged = len(self._outputs) - self.stats.written
+            shutil.rmtree(self.staging, ignore_errors=True)
+            return self.stats
         moves = sorted(str(rel) for rel in self._staged)
         plan = {"move": moves, "delete": self._stale(), "keep_dirs": list(self.keep_files)}
         self.staging.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 from .markdown import Markdown, Rendered, make_markdown
 
@@ -42,26 +42,25 @@ def workers() -> int:
 
 
 def render_all(texts: Sequence[str], md: Markdown, options: Mapping[str, Any] | None
-               ) -> list[Rendered | BaseException]:
-    """Render every text; exceptions are returned in place, not raised."""
+               ) -> Iterator[Rendered | BaseException]:
+    """Render every text, yielding results in order as they come (so the caller can store and
+    drop them: holding every rendered page at once made the peak memory grow with the site);
+    exceptions are yielded in place, not raised. Consume it to the end."""
     n = workers()
     if n < 2 or len(texts) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
-        return _render_serial(texts, md)
+        yield from _render_serial(texts, md)
+        return
     size = max(8, len(texts) // (n * 8))
     chunks = [texts[i:i + size] for i in range(0, len(texts), size)]
     with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork"),
                              initializer=_init, initargs=(dict(options or {}),)) as pool:
-        results: list[Rendered | BaseException] = []
         for chunk in pool.map(_render_chunk, chunks):
-            results.extend(chunk)
-    return results
+            yield from chunk
 
 
-def _render_serial(texts: Sequence[str], md: Markdown) -> list[Rendered | BaseException]:
-    out: list[Rendered | BaseException] = []
+def _render_serial(texts: Sequence[str], md: Markdown) -> Iterator[Rendered | BaseException]:
     for text in texts:
         try:
-            out.append(md.render(text))
+            yield md.render(text)
         except Exception as exc:  # noqa: BLE001
-            out.append(exc)
-    return out
+            yield exc

@@ -41,6 +41,7 @@ class Output:
     source: Path | None = None
     origin: str = ""            # site-relative source, for conflict messages
     kind: str = "page"
+    staged: bool | None = None  # a render worker already staged it (True) or found it on disk (False)
 
 
 @dataclass
@@ -314,16 +315,17 @@ def build(config: SiteConfig, progress: Progress = null_progress,
             loaded = store.get(manifest_key)
             previous = loaded if isinstance(loaded, dict) else {}
         contexts: list[Any] = []
+        writer = OutputWriter(config.destination, tuple(str(k) for k in (config.get("keep_files") or [])))
         outputs = render_site(config, model, log, progress, store=store,
                               memo=cache.markdown if cache is not None else None,
-                              previous=previous, contexts=contexts)
-        writer = OutputWriter(config.destination, tuple(str(k) for k in (config.get("keep_files") or [])))
+                              previous=previous, contexts=contexts, stager=writer.stager)
         try:
             tagged = stage_outputs(writer, outputs, log, progress)
             if log.errors:
                 raise BuildFailed(log.problems)
             stats = writer.commit()
         except BaseException:
+            outputs.close()  # stops render workers first: none may stage a file after the abort
             writer.abort()
             raise
         inc = contexts[0].incremental if contexts and contexts[0].incremental is not None else None
@@ -374,7 +376,11 @@ def stage_outputs(writer: OutputWriter, outputs: Iterable[Output], log: ProblemL
                      "only in letter case or Unicode normalization, one file on macOS and Windows",
                      Location(out.origin), "rename one of them", code="name-collision")
         try:
-            if isinstance(out.data, KeepBytes):
+            if out.staged is not None:  # a render worker already wrote it into the staging dir
+                writer.adopt(out.dest, out.staged)
+                if isinstance(out.data, TaggedBytes):
+                    tagged.append((out.data.rid, str(out.dest)))
+            elif isinstance(out.data, KeepBytes):
                 writer.keep(out.dest)
             elif out.data is not None:
                 writer.write(out.dest, out.data)

@@ -26,7 +26,8 @@ ALLOWED: dict[str, set[str]] = {
                    "urls", "search", "cache"},
     "search": {"config", "content", "errors", "filters", "site", "urls", "render"},
     "liquid": {"config", "content", "dates", "errors", "filters", "markdown", "urls", "render", "site"},
-    "render": {"cache", "config", "content", "dates", "errors", "filters", "generators", "liquid", "markdown", "slugify",
+    # render: workers stage their own files (output.Stager), creating files being kernel-bound
+    "render": {"cache", "config", "content", "dates", "errors", "filters", "generators", "liquid", "markdown", "slugify", "output",
                "parallel", "progress", "site", "urls"},
     "site": {"cache", "config", "content", "dates", "errors", "liquid", "output", "progress", "render", "urls"},
     "inspect": {"config", "dates", "errors", "markdown", "site"},

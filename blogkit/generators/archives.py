@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from ..errors import Location
+from ..render.documents import forkable
 from ..render.loader import layout_template_name
 from ..site import Output
 from ..slugify import slugify
@@ -153,6 +154,7 @@ def per_page(ctx: "RenderContext") -> int:
     return ctx.config.paginate or 10
 
 
+@forkable  # renders many pages through ctx.render: may run in a render worker
 def generate(ctx: "RenderContext") -> list[Output]:
     archives = collect(ctx)
     if not archives:

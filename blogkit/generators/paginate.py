@@ -10,6 +10,7 @@ import posixpath
 from typing import TYPE_CHECKING, Any
 
 from ..content.model import Document
+from ..render.documents import forkable
 from ..site import Output
 from .common import PagePlan, dir_dest, paginate
 
@@ -66,6 +67,7 @@ def plan(ctx: "RenderContext") -> tuple[Document, list[PagePlan]] | None:
     return doc, plans
 
 
+@forkable  # renders many pages through ctx.render: may run in a render worker
 def generate(ctx: "RenderContext") -> list[Output]:
     planned = plan(ctx)
     if planned is None:

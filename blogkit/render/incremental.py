@@ -71,6 +71,14 @@ class Incremental:
     skipped: int = 0
 
     def unchanged(self, rid: str, base: str) -> OutputRecord | None:
+        rec = self.check(rid, base)
+        if rec is not None:
+            self.current[rid] = rec
+            self.skipped += 1
+        return rec
+
+    def check(self, rid: str, base: str) -> OutputRecord | None:
+        """The previous record if the output can be kept (``unchanged`` without bookkeeping)."""
         rec = self.previous.get(rid)
         if rec is None or rec.base != base or rec.dest is None:
             return None
@@ -83,8 +91,6 @@ class Incremental:
             return None
         if st.st_size != rec.size or st.st_mtime_ns != rec.mtime_ns:
             return None  # someone changed the built file: render it again
-        self.current[rid] = rec
-        self.skipped += 1
         return rec
 
     def remember(self, rid: str, base: str, reads: set[str], warnings: list[Problem]) -> None:

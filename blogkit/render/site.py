@@ -20,9 +20,11 @@ from ..cache import Cache, markdown_key, package_fingerprint
 from ..markdown import Markdown, Rendered, make_markdown, smartify
 from ..parallel import render_all
 from ..progress import Progress, null_progress
+from ..output import Stager
 from ..site import Output, zone_of
 from ..liquid import make_engine
 from .env import Renderer, make_env
+from .documents import render_outputs
 from .layouts import MissingLayout, render_layouts
 from .incremental import Incremental, KeepBytes, OutputRecord, RenderedHTML, TaggedBytes, Unchanged
 from .tracking import Recording, TrackedDict, TrackedList, TrackedView, digest, shallow
@@ -43,6 +45,21 @@ class RenderContext:
     incremental: Incremental | None = None
     engine: Any = None                   # LiquidEngine of a Jekyll site with _layouts/ (None: Jinja)
 
+    @staticmethod
+    def _rid(layout: str | None, page: dict[str, Any], origin: str, paginator: dict[str, Any] | None) -> str:
+        return f"{origin}\0{dict.get(page, 'url', '')}\0{layout}\0{'P' if paginator else ''}"
+
+    def _base(self, rid: str, page: dict[str, Any], paginator: dict[str, Any] | None, content_fp: str) -> str:
+        assert self.incremental is not None
+        return digest(self.incremental.global_fp, rid, shallow(page), shallow(paginator), content_fp)
+
+    def will_keep(self, layout: str | None, page: dict[str, Any], origin: str, content_fp: str) -> bool:
+        """Would ``render`` keep this output as it is (incremental)? Changes nothing."""
+        if self.incremental is None:
+            return False
+        rid = self._rid(layout, page, origin, None)
+        return self.incremental.check(rid, self._base(rid, page, None, content_fp)) is not None
+
     def render(self, layout: str | None, page: dict[str, Any], content: str | Callable[[], str], origin: str,
                paginator: dict[str, Any] | None = None, content_fp: str | None = None) -> str | None:
         """Render ``content`` inside ``layout`` with the usual variables; None if it failed.
@@ -50,13 +67,13 @@ class RenderContext:
         With incremental state, an output whose recorded reads are unchanged is not rendered:
         an ``Unchanged`` marker is returned and its file is kept.
         """
-        rid = f"{origin}\0{dict.get(page, 'url', '')}\0{layout}\0{'P' if paginator else ''}"
+        rid = self._rid(layout, page, origin, paginator)
         inc, base = self.incremental, ""
         if inc is not None:
             if content_fp is None:
                 content = content() if callable(content) else content
                 content_fp = digest(content)
-            base = digest(inc.global_fp, rid, shallow(page), shallow(paginator), content_fp)
+            base = self._base(rid, page, paginator, content_fp)
             kept = inc.unchanged(rid, base)
             if kept is not None:
                 for problem in kept.warnings:
@@ -135,7 +152,7 @@ def prepare_markdown(docs: list[Document], md: Markdown, options: dict[str, Any]
     todo = [t for t in texts if keys[t] not in present]
     task = progress.task("markdown", len(todo))
     fresh: dict[str, Rendered] = {}
-    for text, result in zip(todo, render_all(todo, md, options)):
+    for text, result in zip(todo, render_all(todo, md, options), strict=True):  # (runs the pool to its end)
         task.advance()
         if isinstance(result, BaseException):
             owner = next((d for d in docs if d.body == text or d.excerpt_source == text), None)
@@ -144,6 +161,9 @@ def prepare_markdown(docs: list[Document], md: Markdown, options: dict[str, Any]
                       "simplify the Markdown near that line and report the bug", code="markdown")
             continue
         fresh[keys[text]] = result
+        if memo is None and store is not None and len(fresh) >= 256:
+            store.put_many(fresh)  # in batches: never every rendered page in memory at once
+            fresh.clear()
     if store is not None:
         store.put_many(fresh)
     if memo is not None:
@@ -199,8 +219,9 @@ def render_site(config: SiteConfig, model: SiteModel, log: ProblemLog,
                 progress: Progress = null_progress, generators: list[Generator] | None = None,
                 store: Cache | None = None, memo: dict[str, Any] | None = None,
                 previous: dict[str, OutputRecord] | None = None,
-                contexts: list[RenderContext] | None = None) -> Iterator[Output]:
-    """Yield every output file. ``previous`` (the last build's records) enables skipping."""
+                contexts: list[RenderContext] | None = None, stager: Stager | None = None) -> Iterator[Output]:
+    """Yield every output file. ``previous`` (the last build's records) enables skipping.
+    With ``stager``, documents rendered in worker processes are staged there (``Output.staged``)."""
     options = config.get("kramdown") if isinstance(config.get("kramdown"), dict) else None
     md = make_markdown(options)
     zone = zone_of(config)
@@ -237,16 +258,9 @@ def render_site(config: SiteConfig, model: SiteModel, log: ProblemLog,
     if contexts is not None:
         contexts.append(ctx)
 
-    task = progress.task("templates", len(docs))
-    for doc in (*model.pages, *model.posts):  # Jekyll writes pages, then posts
-        task.advance()
-        view = views[doc.rel_path]
-        html = ctx.render(doc.layout, view, lambda v=view: str(v["content"]), doc.rel_path,
-                          content_fp=view.fingerprint())
-        if html is not None:
-            yield Output(doc.dest, html.encode("utf-8"), origin=doc.rel_path, kind=doc.kind)
-    for generate in (generators if generators is not None else default_generators()):
-        yield from generate(ctx)
+    ordered = [(doc, views[doc.rel_path]) for doc in (*model.pages, *model.posts)]  # Jekyll: pages, then posts
+    yield from render_outputs(ctx, ordered, generators if generators is not None else default_generators(),
+                              store, progress, stager)
     for sf in model.static_files:
         yield Output(sf.dest, source=sf.path, origin=sf.rel_path, kind="static")
 

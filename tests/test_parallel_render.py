@@ -1,0 +1,92 @@
+"""Documents rendered in forked workers (render/documents.py) must give what the serial path
+gives: the same bytes, the same problems with their locations and in the same order, and
+incremental records that let the next build skip exactly as after a serial build."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from blogkit.config import load_config
+from blogkit.errors import BuildFailed, ProblemLog
+from blogkit.render import documents
+from blogkit.site import BuildCache, build
+from sitekit import write_files
+from test_incremental import EDITS, cold, files, tree
+
+
+@pytest.fixture
+def parallel(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Force the worker path even for a tiny site."""
+    monkeypatch.setattr(documents, "MIN_PARALLEL", 0)
+    monkeypatch.setenv("BLOGKIT_WORKERS", "2")
+
+
+def _build(site: Path, dest: Path) -> tuple[dict[str, bytes], list[str]]:
+    config, _ = load_config(site, destination=dest)
+    log = ProblemLog()
+    try:
+        build(config, log=log)
+    except BuildFailed:
+        pass
+    return (tree(dest) if dest.exists() else {}), [f"{p.where}: {p.message}" for p in log.problems]
+
+
+JEKYLL = {
+    "_config.yml": "title: T\ntimezone: UTC\nurl: https://example.com\n",
+    "_layouts/default.html": "<html>{{ page.title }}|{{ content }}|{{ site.posts | size }}</html>",
+    "_layouts/post.html": "---\nlayout: default\n---\n<article>{{ page.date | date: '%-d %b %Y' }}"
+                          "{% for p in site.posts limit: 3 %}<a href=\"{{ p.url }}\">{{ p.title }}</a>{% endfor %}"
+                          "{{ content }}</article>",
+    "index.md": "---\nlayout: default\ntitle: Home\n---\nhello *world*\n",
+    "_posts/2024-01-03-nolayout.md": "---\nlayout: missing\ntitle: Missing\n---\ntext\n",
+}
+for _i in range(9):
+    JEKYLL[f"_posts/2024-02-{10 + _i}-p{_i}.md"] = f"---\nlayout: post\ntitle: P{_i}\n---\nBody **{_i}**\n"
+
+
+@pytest.mark.parametrize("kind", ["blogkit", "jekyll"])
+def test_workers_equal_serial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
+    site = write_files(tmp_path / "site", files() if kind == "blogkit" else JEKYLL)
+    monkeypatch.setenv("BLOGKIT_WORKERS", "1")
+    serial = _build(site, tmp_path / "serial")
+    monkeypatch.setattr(documents, "MIN_PARALLEL", 0)
+    monkeypatch.setenv("BLOGKIT_WORKERS", "2")
+    forked = _build(site, tmp_path / "forked")
+    assert forked[0] == serial[0] and len(serial[0]) > 10
+    assert forked[1] == serial[1]
+    if kind == "jekyll":
+        assert any("nolayout" in p and "missing" in p for p in serial[1])  # a warning with its location
+
+
+def test_workers_report_errors_with_locations(tmp_path: Path, parallel: None) -> None:
+    broken = {**JEKYLL, "_posts/2024-02-15-p5.md": "---\nlayout: post\ntitle: P5\n---\n{{ 'x' | no_such_filter }}\n",
+              "_layouts/post.html": JEKYLL["_layouts/post.html"] + "{% if %}"}
+    site = write_files(tmp_path / "site", broken)
+    _, problems = _build(site, tmp_path / "out")
+    assert problems and all(p.split(":")[0].endswith((".md", ".html")) for p in problems)
+    assert not (tmp_path / "out").exists()  # nothing written on error
+
+
+@pytest.mark.parametrize("in_process", [False, True], ids=["disk-cache", "server-cache"])
+def test_incremental_after_forked_render_equals_cold(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     parallel: None, in_process: bool) -> None:
+    site = write_files(tmp_path / "site", files())
+    dest = tmp_path / "warm"
+    memory = BuildCache() if in_process else None
+
+    def warm() -> tuple[dict[str, bytes], int]:
+        config, _ = load_config(site, destination=dest)
+        report = build(config, cache=memory)
+        return tree(dest), report.stats.written
+
+    first, _ = warm()
+    assert first == cold(site, tmp_path, monkeypatch)
+    again, written = warm()
+    assert again == first and written == 0
+    for name, edit in EDITS.items():
+        edit(site)
+        got, written = warm()
+        want = cold(site, tmp_path, monkeypatch)
+        assert got == want, name
+        assert written > 0, name
