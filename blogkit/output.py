@@ -19,6 +19,7 @@ files are not fsynced one by one, so a power cut during a commit is not covered.
 from __future__ import annotations
 
 import filecmp
+import hashlib
 import json
 import os
 import shutil
@@ -261,8 +262,25 @@ class OutputWriter:
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
 
-    def commit(self) -> WriteStats:
-        """Journal every move and deletion, then apply them (see the module docstring)."""
+    def outputs_digest(self) -> str:
+        h = hashlib.blake2b(digest_size=16)
+        for rel in sorted(str(p) for p in self._outputs):
+            h.update(rel.encode("utf-8", "surrogatepass") + b"\0")
+        return h.hexdigest()
+
+    def commit(self, unchanged_since: str | None = None) -> WriteStats:
+        """Journal every move and deletion, then apply them (see the module docstring).
+
+        ``unchanged_since``: the outputs digest of the last build that left this destination.
+        When it matches and nothing was staged, the destination already is this build's site and
+        is not even scanned for stale files (a warm build of a big site would spend most of its
+        time walking it); a file someone put there by hand is then removed by the next build
+        whose outputs differ."""
+        if unchanged_since is not None and not self._staged and unchanged_since == self.outputs_digest() \
+                and self.dest.is_dir():
+            self.stats.unchanged = len(self._outputs)
+            shutil.rmtree(self.staging, ignore_errors=True)
+            return self.stats
         files = self.staging / FILES
         if not os.path.lexists(self.dest) and self._staged and files.is_dir():
             # A first build: nothing is kept, so the staging tree *is* the site — one atomic

@@ -27,6 +27,7 @@ from .content.read import ReadContext, post_sort_key, read_document
 from .dates import parse_date, site_zone
 from .errors import BlogkitError, BuildFailed, Location, Problem, ProblemLog
 from .cache import Cache, package_fingerprint
+from .unchanged import Snapshot, inputs_fingerprint, output_files, still_valid
 from .output import OutputWriter, WriteStats, check_destination, recover
 from .progress import Progress, null_progress
 from .urls import escape_path
@@ -55,6 +56,7 @@ class BuildCache:
     markdown: dict[str, Any] = field(default_factory=dict)   # markdown key -> Rendered
     docs: dict[str, Any] = field(default_factory=dict)       # read key -> Document
     manifest: dict[str, Any] | None = None                   # rid -> OutputRecord of the last build
+    outputs_digest: str | None = None                        # the last build's output set (output.py)
 
 
 @dataclass
@@ -66,8 +68,12 @@ class BuildReport:
     seconds: float = 0.0
     problems: list[Problem] = field(default_factory=list)
     engine: str = "jinja"
+    up_to_date: bool = False   # nothing changed since the last build: nothing was read or written
 
     def summary(self) -> str:
+        if self.up_to_date:
+            return (f"up to date: no source, template or config changed since the last build "
+                    f"({self.stats.unchanged} files unchanged, {self.seconds:.2f}s)")
         return (f"built {self.posts} posts, {self.pages} pages, {self.static} static files "
                 f"({self.engine} templates): {self.stats.written} written, {self.stats.unchanged} unchanged, "
                 f"{self.stats.removed} removed in {self.seconds:.2f}s")
@@ -228,9 +234,10 @@ def read_site(config: SiteConfig, log: ProblemLog, progress: Progress = null_pro
     limit = config.get("limit_posts") or 0
     if isinstance(limit, int) and limit > 0:
         visible = visible[:limit]
+    future = [p.date.timestamp() for p in posts if p.date is not None and p.date > now]
     return SiteModel(posts=tuple(visible), pages=tuple(pages), static_files=tuple(statics),
                      categories=index_terms(visible, "categories"), tags=index_terms(visible, "tags"),
-                     time=now)
+                     time=now, next_due=min(future) if future and not config.get("future") else None)
 
 
 def _static_dir_files(config: SiteConfig) -> list[StaticFile]:
@@ -306,7 +313,16 @@ def build(config: SiteConfig, progress: Progress = null_progress,
     # incremental check included) looks at the destination.
     recover(config.destination)
     store = Cache(cache_path(config))
+    snapshot_key = "snapshot:" + str(config.destination)
     try:
+        inputs = inputs_fingerprint(config)
+        if still_valid(store.get(snapshot_key), config, inputs, site_time(config, zone_of(config))):
+            # Nothing changed since the last build and its output is intact (blogkit/unchanged.py).
+            snap = store.get(snapshot_key)
+            return BuildReport(stats=WriteStats(unchanged=len(snap.outputs)),
+                               seconds=_time.perf_counter() - started, engine=template_engine(config),
+                               up_to_date=True)
+        store.put(snapshot_key, None)  # invalid until this build succeeds
         model = read_site(config, log, progress, store, cache.docs if cache is not None else None)
         manifest_key = "manifest:" + str(config.destination)
         if cache is not None and cache.manifest is not None:
@@ -323,7 +339,13 @@ def build(config: SiteConfig, progress: Progress = null_progress,
             tagged = stage_outputs(writer, outputs, log, progress)
             if log.errors:
                 raise BuildFailed(log.problems)
-            stats = writer.commit()
+            digest_key = "outputs:" + str(config.destination)
+            last = cache.outputs_digest if cache is not None and cache.outputs_digest else store.get(digest_key)
+            stats = writer.commit(unchanged_since=last if isinstance(last, str) else None)
+            now_digest = writer.outputs_digest()
+            store.put(digest_key, now_digest)
+            if cache is not None:
+                cache.outputs_digest = now_digest
         except BaseException:
             outputs.close()  # stops render workers first: none may stage a file after the abort
             writer.abort()
@@ -336,6 +358,8 @@ def build(config: SiteConfig, progress: Progress = null_progress,
             store.put(manifest_key, manifest)
             if cache is not None:
                 cache.manifest = manifest
+        if inputs == inputs_fingerprint(config):  # no source changed while this build ran
+            store.put(snapshot_key, Snapshot(inputs, output_files(config.destination), model.next_due))
     finally:
         store.close()
     return BuildReport(posts=len(model.posts), pages=len(model.pages), static=len(model.static_files),

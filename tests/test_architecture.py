@@ -29,7 +29,9 @@ ALLOWED: dict[str, set[str]] = {
     # render: workers stage their own files (output.Stager), creating files being kernel-bound
     "render": {"cache", "config", "content", "dates", "errors", "filters", "generators", "liquid", "markdown", "slugify", "output",
                "parallel", "progress", "site", "urls"},
-    "site": {"cache", "config", "content", "dates", "errors", "liquid", "output", "progress", "render", "urls"},
+    "unchanged": {"cache", "config"},
+    "site": {"cache", "config", "content", "dates", "errors", "liquid", "output", "progress", "render", "urls",
+             "unchanged"},
     "inspect": {"config", "dates", "errors", "markdown", "site"},
     "editor": {"config", "content", "dates", "errors", "markdown", "render", "site", "slugify", "urls"},
     "server": {"config", "errors", "site", "progress", "cli"},

@@ -37,9 +37,9 @@ DRIVER = """
 import sys
 import blogkit.output as o
 orig = o.OutputWriter.commit
-def commit(self):
+def commit(self, *args, **kwargs):
     print("COMMIT", flush=True)
-    return orig(self)
+    return orig(self, *args, **kwargs)
 o.OutputWriter.commit = commit
 from blogkit.cli import main
 sys.argv = ["blogkit", "build", "-q", "-s", sys.argv[1], "-d", sys.argv[2]]

@@ -102,3 +102,24 @@ def test_body_edit_renders_only_what_shows_it(tmp_path: Path) -> None:
     report = build(config)
     # the post itself, plus the feeds and the pages that show its content; not every page
     assert 0 < report.stats.written < len(tree(dest)) // 2
+
+
+def test_nothing_changed_is_up_to_date_and_tampering_is_noticed(tmp_path: Path) -> None:
+    from datetime import datetime, timezone
+
+    from blogkit.unchanged import Snapshot, still_valid
+
+    site = write_files(tmp_path / "site", files())
+    dest = tmp_path / "out"
+    config, _ = load_config(site, destination=dest)
+    build(config)
+    before = tree(dest)
+    assert build(config).up_to_date
+    page = dest / "about" / "index.html" if (dest / "about" / "index.html").exists() else next(dest.rglob("*.html"))
+    page.write_text("tampered", encoding="utf-8")
+    report = build(config)                       # an output changed by hand: a real build restores it
+    assert not report.up_to_date and tree(dest) == before
+    _sub(site / "content/_posts/2025-02-11-p1.md", "続き", "又の続き")
+    assert not build(config).up_to_date          # any source change: a real build
+    snap = Snapshot("x", (), due=datetime(2020, 1, 1, tzinfo=timezone.utc).timestamp())
+    assert not still_valid(snap, config, "x", datetime.now(timezone.utc))   # a future post became due

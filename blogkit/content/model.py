@@ -85,6 +85,7 @@ class SiteModel:
     categories: Mapping[str, tuple[str, ...]]   # key -> post urls, newest first (site.categories)
     tags: Mapping[str, tuple[str, ...]]
     time: datetime
+    next_due: float | None = None   # when the earliest post hidden as "future" becomes visible
 
     def post_by_url(self) -> dict[str, Document]:
         return {p.url: p for p in self.posts}

@@ -1,0 +1,103 @@
+"""The "nothing changed" check: a fingerprint of every input, and of the destination it left.
+
+A warm build of a big site with nothing changed should cost a directory walk, not a build.
+After each successful build the fingerprint of every input (blogkit's code, the config, every
+file of the content, templates and static trees with its size and mtime) is stored with the
+list of output files (size and mtime) and the moment a hidden future post becomes due. The next
+build returns at once when the inputs fingerprint is the same, no future post has become due,
+and every output file is still the one that was written. Anything else — one byte, one mtime,
+one missing output — runs the normal (incremental) build.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from .cache import package_fingerprint
+from .config import SiteConfig
+
+# Never part of a site's inputs (and often huge): tools' folders and blogkit's own state.
+SKIP_DIRS = {".git", ".svn", ".hg", ".venv", "venv", "node_modules", ".blogkit-cache", ".jekyll-cache",
+             "__pycache__", ".pytest_cache", ".sass-cache"}
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    inputs: str
+    outputs: tuple[tuple[str, int, int], ...]   # (path, size, mtime_ns) of every output file
+    due: float | None                            # timestamp when a hidden future post becomes visible
+
+
+def _walk(root: Path, skip: set[Path], h: "hashlib._Hash") -> None:
+    if not root.is_dir():
+        return
+    stack = [root]
+    while stack:
+        here = stack.pop()
+        try:
+            entries = sorted(os.scandir(here), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name not in SKIP_DIRS and path not in skip and not entry.name.startswith(".blogkit"):
+                    stack.append(path)
+                continue
+            try:
+                st = entry.stat()
+            except OSError:
+                continue
+            h.update(f"{entry.path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
+
+
+def inputs_fingerprint(config: SiteConfig) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    h.update(package_fingerprint().encode())
+    h.update(json.dumps(config.data, sort_keys=True, default=str).encode("utf-8", "surrogatepass"))
+    h.update(repr(sorted(config.features)).encode())
+    skip = {config.destination, config.destination.parent / f".{config.destination.name}.blogkit-staging"}
+    for path in config.config_files:
+        try:
+            h.update(path.read_bytes())
+        except OSError:
+            h.update(b"missing")
+    # A Jekyll site's inputs are its whole source tree (_layouts, _includes, _data included);
+    # a blogkit site's are its content, templates and static trees.
+    roots = [config.content_dir, *config.templates_dirs] + ([config.static_dir] if config.static_dir else [])
+    for root in dict.fromkeys(roots):
+        h.update(f"\n[{root}]\n".encode("utf-8", "surrogateescape"))
+        _walk(root, skip, h)
+    return h.hexdigest()
+
+
+def output_files(dest: Path) -> tuple[tuple[str, int, int], ...]:
+    out = []
+    for dirpath, _dirs, files in os.walk(dest):
+        for name in files:
+            full = os.path.join(dirpath, name)
+            try:
+                st = os.stat(full)
+            except OSError:
+                continue
+            out.append((os.path.relpath(full, dest), st.st_size, st.st_mtime_ns))
+    return tuple(sorted(out))
+
+
+def still_valid(snapshot: object, config: SiteConfig, inputs: str, now: datetime) -> bool:
+    if not isinstance(snapshot, Snapshot) or snapshot.inputs != inputs:
+        return False
+    if snapshot.due is not None and now.timestamp() >= snapshot.due:
+        return False
+    for rel, size, mtime in snapshot.outputs:
+        try:
+            st = os.stat(config.destination / rel)
+        except OSError:
+            return False
+        if st.st_size != size or st.st_mtime_ns != mtime:
+            return False
+    return True
