@@ -67,9 +67,8 @@ def _sub(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
-@pytest.mark.parametrize("in_process", [False, True], ids=["disk-cache", "server-cache"])
-def test_incremental_equals_cold_after_each_edit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                in_process: bool) -> None:
+def check_every_edit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_process: bool) -> None:
+    """Build, then after each kind of edit build incrementally and compare with a cold build."""
     site = write_files(tmp_path / "site", files())
     dest = tmp_path / "warm"
     memory = BuildCache() if in_process else None
@@ -91,6 +90,12 @@ def test_incremental_equals_cold_after_each_edit(tmp_path: Path, monkeypatch: py
         differing = [p for p in want if got[p] != want[p]]
         assert not differing, f"after the {name} edit, these differ from a cold build: {differing[:5]}"
         assert written > 0, name
+
+
+@pytest.mark.parametrize("in_process", [False, True], ids=["disk-cache", "server-cache"])
+def test_incremental_equals_cold_after_each_edit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                in_process: bool) -> None:
+    check_every_edit(tmp_path, monkeypatch, in_process)
 
 
 def test_body_edit_renders_only_what_shows_it(tmp_path: Path) -> None:

@@ -10,9 +10,9 @@ import pytest
 from blogkit.config import load_config
 from blogkit.errors import BuildFailed, ProblemLog
 from blogkit.render import documents
-from blogkit.site import BuildCache, build
+from blogkit.site import build
 from sitekit import write_files
-from test_incremental import EDITS, cold, files, tree
+from test_incremental import check_every_edit, files, tree
 
 
 @pytest.fixture
@@ -71,22 +71,4 @@ def test_workers_report_errors_with_locations(tmp_path: Path, parallel: None) ->
 @pytest.mark.parametrize("in_process", [False, True], ids=["disk-cache", "server-cache"])
 def test_incremental_after_forked_render_equals_cold(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                      parallel: None, in_process: bool) -> None:
-    site = write_files(tmp_path / "site", files())
-    dest = tmp_path / "warm"
-    memory = BuildCache() if in_process else None
-
-    def warm() -> tuple[dict[str, bytes], int]:
-        config, _ = load_config(site, destination=dest)
-        report = build(config, cache=memory)
-        return tree(dest), report.stats.written
-
-    first, _ = warm()
-    assert first == cold(site, tmp_path, monkeypatch)
-    again, written = warm()
-    assert again == first and written == 0
-    for name, edit in EDITS.items():
-        edit(site)
-        got, written = warm()
-        want = cold(site, tmp_path, monkeypatch)
-        assert got == want, name
-        assert written > 0, name
+    check_every_edit(tmp_path, monkeypatch, in_process)
