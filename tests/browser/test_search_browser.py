@@ -39,9 +39,18 @@ pytest.importorskip("pagefind_bin_extended", reason="needs the search extra: pip
 
 
 def serve(site: Path, baseurl: str) -> Iterator[str]:
-    os.environ.setdefault("BLOGKIT_CACHE", "0")
-    config, _ = load_config(site, overrides={"baseurl": baseurl}, destination=site / "_site")
-    build(config)
+    # No .blogkit-cache in the sites built here — set for this build only: leaking the variable
+    # to the rest of the session would quietly turn the cache off in every later test.
+    saved = os.environ.get("BLOGKIT_CACHE")
+    os.environ["BLOGKIT_CACHE"] = "0"
+    try:
+        config, _ = load_config(site, overrides={"baseurl": baseurl}, destination=site / "_site")
+        build(config)
+    finally:
+        if saved is None:
+            os.environ.pop("BLOGKIT_CACHE", None)
+        else:
+            os.environ["BLOGKIT_CACHE"] = saved
     server = make_server(config, "127.0.0.1", 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
