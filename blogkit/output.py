@@ -209,15 +209,19 @@ class OutputWriter:
         self._staged[rel] = target
         return target
 
+    def _unstage(self, rel: PurePosixPath) -> None:
+        """Drop what an earlier output of this build staged for ``rel`` (a later one replaces it)."""
+        stale = self._staged.pop(rel, None)
+        if stale is not None:
+            stale.unlink(missing_ok=True)
+
     def write(self, rel: PurePosixPath, data: bytes) -> bool:
         """Stage ``data`` for ``rel`` unless the destination already holds these bytes."""
         self._outputs.add(rel)
         current = _under(self.dest, rel)
         try:
             if current.stat().st_size == len(data) and current.read_bytes() == data:
-                stale = self._staged.pop(rel, None)
-                if stale is not None:
-                    stale.unlink(missing_ok=True)
+                self._unstage(rel)
                 return False
         except OSError:
             pass
@@ -230,25 +234,19 @@ class OutputWriter:
         if staged:
             self._staged[rel] = self.stager.path(rel)
         else:
-            stale = self._staged.pop(rel, None)
-            if stale is not None:
-                stale.unlink(missing_ok=True)
+            self._unstage(rel)
 
     def keep(self, rel: PurePosixPath) -> None:
         """The destination already holds the right file (an incremental build checked it)."""
         self._outputs.add(rel)
-        staged = self._staged.pop(rel, None)
-        if staged is not None:
-            staged.unlink(missing_ok=True)
+        self._unstage(rel)
 
     def copy(self, rel: PurePosixPath, source: Path) -> bool:
         self._outputs.add(rel)
         current = _under(self.dest, rel)
         try:
             if current.is_file() and filecmp.cmp(source, current, shallow=False):
-                stale = self._staged.pop(rel, None)
-                if stale is not None:
-                    stale.unlink(missing_ok=True)
+                self._unstage(rel)
                 return False
         except OSError:
             pass
