@@ -99,19 +99,24 @@ def _apply(dest: Path, files: Path, plan: dict) -> int:
                 ancestor.unlink()  # a directory now lives where a file used to
         parent.mkdir(parents=True, exist_ok=True)
         os.replace(staged, target)
-    _remove_empty_dirs(dest, tuple(plan.get("keep_dirs", [])))
+    _remove_empty_parents(dest, plan.get("delete", []), tuple(plan.get("keep_dirs", [])))
     return removed
 
 
-def _remove_empty_dirs(dest: Path, keep: tuple[str, ...]) -> None:
-    for dirpath, _dirnames, _filenames in os.walk(dest, topdown=False):
-        here = Path(dirpath)
-        rel_dir = here.relative_to(dest).as_posix()
-        if here != dest and not _kept(rel_dir, keep):
+def _remove_empty_parents(dest: Path, removed: list[str] | set[str], keep: tuple[str, ...]) -> None:
+    """Directories can only have become empty above a file that went away: try those, upwards
+    (walking the whole destination for them cost more than a one-post build's rendering)."""
+    for rel in sorted(removed, key=lambda r: -r.count("/")):
+        parts = rel.split("/")[:-1]
+        while parts:
+            rel_dir = "/".join(parts)
+            if _kept(rel_dir, keep):
+                break
             try:
-                here.rmdir()  # only succeeds when empty
+                (dest.joinpath(*parts)).rmdir()  # only succeeds when empty
             except OSError:
-                pass
+                break
+            parts.pop()
 
 
 def _kept(rel: str, keep_files: tuple[str, ...]) -> bool:
@@ -191,6 +196,7 @@ class OutputWriter:
     stager: Stager = field(init=False)
     _staged: dict[PurePosixPath, Path] = field(default_factory=dict, init=False)
     _outputs: set[PurePosixPath] = field(default_factory=set, init=False)
+    _unstaged: set[PurePosixPath] = field(default_factory=set, init=False)
     stats: WriteStats = field(default_factory=WriteStats, init=False)
 
     def __post_init__(self) -> None:
@@ -214,6 +220,7 @@ class OutputWriter:
         stale = self._staged.pop(rel, None)
         if stale is not None:
             stale.unlink(missing_ok=True)
+            self._unstaged.add(rel)
 
     def write(self, rel: PurePosixPath, data: bytes) -> bool:
         """Stage ``data`` for ``rel`` unless the destination already holds these bytes."""
@@ -285,13 +292,17 @@ class OutputWriter:
             # rename (the destination either does not exist or is complete) instead of a
             # journal and a move per file.
             os.replace(files, self.dest)
-            _remove_empty_dirs(self.dest, self.keep_files)  # (left by outputs replaced while staging)
+            # (an output replaced while staging may have left its directory empty)
+            _remove_empty_parents(self.dest, {str(r) for r in self._unstaged}, self.keep_files)
             self.stats.written = len(self._staged)
             self.stats.unchanged = len(self._outputs) - self.stats.written
             shutil.rmtree(self.staging, ignore_errors=True)
             return self.stats
         moves = sorted(str(rel) for rel in self._staged)
-        plan = {"move": moves, "delete": self._stale(), "keep_dirs": list(self.keep_files)}
+        # The same set of outputs as the last build: nothing can be stale but files put there by
+        # hand, which the next build whose outputs differ removes (see above).
+        same_outputs = unchanged_since is not None and unchanged_since == self.outputs_digest()
+        plan = {"move": moves, "delete": [] if same_outputs else self._stale(), "keep_dirs": list(self.keep_files)}
         self.staging.mkdir(parents=True, exist_ok=True)
         tmp = self.staging / (JOURNAL + ".tmp")
         with open(tmp, "w", encoding="utf-8") as fh:
