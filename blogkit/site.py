@@ -2,9 +2,10 @@
 
 Reads like the pipeline it runs (Jekyll's ``Site#process``: read, generate, render, write):
 
-    model  = read_site(config, log)             # discover + front matter + URLs (pure per file)
-    output = render_site(config, model, log)    # Markdown, templates, generated pages
-    stats  = write_site(config, output)         # staged, then moved into place
+    model   = read_site(config, log)              # discover + front matter + URLs (pure per file)
+    outputs = render_site(config, model, log)     # Markdown, templates, generated pages (streamed)
+    stage_outputs(writer, outputs, log)           # staged beside the destination, conflicts checked
+    writer.commit()                               # journaled move into place
 
 Only ``content.discover`` and ``output`` touch the disk (apart from reading each source file).
 """
@@ -18,7 +19,7 @@ from dataclasses import replace
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 from .config import ALWAYS_EXCLUDED, SiteConfig
 from .content.discover import SourceFile, discover
@@ -257,35 +258,6 @@ def _static_dir_files(config: SiteConfig) -> list[StaticFile]:
     return out
 
 
-def find_conflicts(outputs: Iterable[Output], log: ProblemLog) -> list[Output]:
-    """Two sources writing one file is an error naming both (Jekyll only warns and lets the last win)."""
-    seen: dict[PurePosixPath, Output] = {}
-    for out in outputs:
-        first = seen.get(out.dest)
-        if first is not None and first.origin != out.origin:
-            log.error(f"'{out.origin}' and '{first.origin}' both write {out.dest}", Location(out.origin),
-                      "give one of them another permalink or slug", code="conflict")
-        seen[out.dest] = out
-    return list(seen.values())
-
-
-def write_site(config: SiteConfig, outputs: Iterable[Output], progress: Progress = null_progress) -> WriteStats:
-    writer = OutputWriter(config.destination, tuple(str(k) for k in (config.get("keep_files") or [])))
-    items = list(outputs)
-    task = progress.task("writing", len(items))
-    try:
-        for out in items:
-            task.advance()
-            if out.data is not None:
-                writer.write(out.dest, out.data)
-            elif out.source is not None:
-                writer.copy(out.dest, out.source)
-        return writer.commit()
-    except BaseException:
-        writer.abort()
-        raise
-
-
 def cache_path(config: SiteConfig) -> Path | None:
     """`.blogkit-cache/` in the site directory (like Jekyll's .jekyll-cache); BLOGKIT_CACHE=0 disables."""
     if os.environ.get("BLOGKIT_CACHE", "1") in ("0", "off", "false"):
@@ -316,9 +288,9 @@ def build(config: SiteConfig, progress: Progress = null_progress,
     snapshot_key = "snapshot:" + str(config.destination)
     try:
         inputs = inputs_fingerprint(config)
-        if still_valid(store.get(snapshot_key), config, inputs, site_time(config, zone_of(config))):
+        snap = store.get(snapshot_key)
+        if still_valid(snap, config, inputs, site_time(config, zone_of(config))):
             # Nothing changed since the last build and its output is intact (blogkit/unchanged.py).
-            snap = store.get(snapshot_key)
             return BuildReport(stats=WriteStats(unchanged=len(snap.outputs)),
                                seconds=_time.perf_counter() - started, engine=template_engine(config),
                                up_to_date=True)

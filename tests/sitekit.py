@@ -8,8 +8,10 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING
 
+if TYPE_CHECKING:
+    from blogkit.errors import ProblemLog
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -36,7 +38,7 @@ def output_files(dest: Path) -> set[str]:
     return {p.relative_to(dest).as_posix() for p in dest.rglob("*") if p.is_file()}
 
 
-def build_files(root: Path, files: dict[str, str | bytes]) -> tuple[Path, "ProblemLog"]:
+def build_files(root: Path, files: dict[str, str | bytes]) -> tuple[Path, ProblemLog]:
     """Write ``files`` under ``root``, build in-process into ``root/_out``; (dest, problems)."""
     from blogkit.config import load_config
     from blogkit.errors import ProblemLog

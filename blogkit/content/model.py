@@ -62,10 +62,6 @@ class Document:
         for f, value in zip(fields(self), state):
             object.__setattr__(self, f.name, _unpack(value) if f.name in _TEXTS else value)
 
-    @property
-    def is_html(self) -> bool:
-        return self.output_ext in (".html", ".htm", ".xhtml")
-
 
 @dataclass(frozen=True, slots=True)
 class StaticFile:
@@ -87,5 +83,3 @@ class SiteModel:
     time: datetime
     next_due: float | None = None   # when the earliest post hidden as "future" becomes visible
 
-    def post_by_url(self) -> dict[str, Document]:
-        return {p.url: p for p in self.posts}

@@ -14,7 +14,6 @@ import unicodedata
 from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from fnmatch import fnmatchcase
-from pathlib import Path
 from urllib.parse import unquote
 from typing import Any, Mapping, Sequence
 
@@ -335,6 +334,3 @@ def post_sort_key(doc: Document) -> tuple[datetime, str]:
     assert doc.date is not None
     return (doc.date, str(doc.path))
 
-
-def is_html_output(path: Path) -> bool:
-    return path.suffix.lower() in (".html", ".htm", ".xhtml")

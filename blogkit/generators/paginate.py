@@ -2,7 +2,7 @@
 
 Input: the ``RenderContext`` (config ``paginate``/``paginate_path``, pages, post views).
 Output: one ``Output`` per page; page 1 carries the template page's own origin and dest, so
-it replaces the once-rendered page (``find_conflicts`` keeps the last output of one origin).
+it replaces the once-rendered page (``site.stage_outputs`` lets an origin replace its own earlier output).
 """
 from __future__ import annotations
 

@@ -1,7 +1,6 @@
 """Rendering content through its layout chain; template errors become located BlogkitErrors."""
 from __future__ import annotations
 
-import sys
 import traceback
 from pathlib import Path
 from typing import Any, Mapping

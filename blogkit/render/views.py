@@ -12,7 +12,6 @@ from typing import Any, Mapping, Sequence
 from markupsafe import Markup
 
 from ..content.model import Document, SiteModel, StaticFile
-from ..dates import xmlschema
 from .tracking import TrackedDict, TrackedList, TrackedSite
 
 
@@ -87,6 +86,3 @@ def site_view(config_data: Mapping[str, Any], model: SiteModel, post_views: Sequ
     site.setdefault("data", {})
     return site
 
-
-def time_iso(dt: datetime) -> str:
-    return xmlschema(dt)

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from ...config import SiteConfig
-from ...errors import Location, Problem, ProblemLog, Severity
+from ...errors import Location, Problem, ProblemLog
 from ...markdown import make_markdown
 from .artifacts import check_artifacts
 from .frontmatter import check_front_matter, required_fields
 from .links import check_links
-from .site import CheckedSite, load_for_check
+from .site import load_for_check
 from .taxonomy import check_allowed_categories, check_same_url, check_terms
 
 __all__ = ["CheckResult", "run_check", "format_text", "format_json"]
