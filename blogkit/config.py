@@ -17,7 +17,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import yaml
 
@@ -104,6 +104,14 @@ class SiteConfig:
     config_files: tuple[Path, ...] = ()
     features: frozenset[str] = field(default_factory=frozenset)
     time: datetime | None = None  # site.time when pinned by config; None = now
+    # top-level key -> (config file as shown, line) of the file that set it last, for messages
+    key_origins: Mapping[str, tuple[str, int]] = field(default_factory=dict)
+
+    def where(self, key: str) -> Location:
+        """Where a config key was set: `site.yml:7`; the last config file if no file set it."""
+        if key in self.key_origins:
+            return Location(*self.key_origins[key])
+        return Location(self.config_files[-1].name if self.config_files else "config")
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.data.get(key, default)
@@ -194,6 +202,7 @@ def load_config(source: Path, config_files: list[Path] | None = None,
                                     severity=Severity.WARNING, code="config"))
         config_files = found
     merged: dict[str, Any] = deep_merge(DEFAULTS, BLOGKIT_DEFAULTS)
+    origins: dict[str, tuple[str, int]] = {}
     for path in config_files:
         shown = path.name if path.parent.resolve() == source else str(path)
         if not path.is_file():
@@ -201,13 +210,16 @@ def load_config(source: Path, config_files: list[Path] | None = None,
                                "check the --config list (comma-separated paths)", code="bad-config")
         text = path.read_text(encoding="utf-8-sig")
         data = parse_config(text, shown)
-        problems.extend(_typo_warnings(data, _key_lines(text), shown))
+        lines = _key_lines(text)
+        problems.extend(_typo_warnings(data, lines, shown))
+        origins.update({k: (shown, lines[k]) for k, v in data.items() if v is not None and k in lines})
         merged = deep_merge(merged, data)
     for key, value in (overrides or {}).items():
         if value is not None:
             merged[key] = value
-    problems.extend(_validate(merged, config_files[-1].name if config_files else "config"))
-    return _finish(source, kind, merged, list(config_files), destination), problems
+    config = _finish(source, kind, merged, list(config_files), destination, origins)
+    problems.extend(_validate(merged, config.where))
+    return config, problems
 
 
 def _typo_warnings(data: Mapping[str, Any], lines: Mapping[str, int], shown: str) -> list[Problem]:
@@ -223,16 +235,16 @@ def _typo_warnings(data: Mapping[str, Any], lines: Mapping[str, int], shown: str
     return out
 
 
-def _validate(merged: Mapping[str, Any], shown: str) -> list[Problem]:
+def _validate(merged: Mapping[str, Any], where: Callable[[str], Location]) -> list[Problem]:
     """Jekyll aborts on these (spec §13), so they are errors here too."""
     out = []
     for key in ("exclude", "include", "plugins", "keep_files", "defaults"):
         if not isinstance(merged.get(key), list):
-            out.append(Problem(f"'{key}' must be a list", Location(shown),
+            out.append(Problem(f"'{key}' must be a list", where(key),
                                f"write it as a YAML list, e.g. {key}: [item]", code="bad-config"))
     limit = merged.get("limit_posts")
     if not isinstance(limit, int) or isinstance(limit, bool) or limit < 0:
-        out.append(Problem("'limit_posts' must be a non-negative integer", Location(shown),
+        out.append(Problem("'limit_posts' must be a non-negative integer", where("limit_posts"),
                            "use 0 for no limit", code="bad-config"))
     return out
 
@@ -256,7 +268,7 @@ def _features(kind: str, merged: Mapping[str, Any]) -> frozenset[str]:
 
 
 def _finish(source: Path, kind: str, merged: dict[str, Any], files: list[Path],
-            destination: Path | None) -> SiteConfig:
+            destination: Path | None, origins: Mapping[str, tuple[str, int]]) -> SiteConfig:
     if kind == "blogkit":
         content = source / str(merged.get("content_dir") or "content")
         templates = (source / str(merged.get("templates_dir") or "templates"),)
@@ -279,4 +291,4 @@ def _finish(source: Path, kind: str, merged: dict[str, Any], files: list[Path],
         merged["paginate"] = 10
     return SiteConfig(source=source, content_dir=content, destination=destination, kind=kind,
                       data=merged, templates_dirs=templates, static_dir=static,
-                      config_files=tuple(files), features=features)
+                      config_files=tuple(files), features=features, key_origins=dict(origins))

@@ -84,7 +84,7 @@ def zone_of(config: SiteConfig) -> tzinfo:
     try:
         return site_zone(config.get("timezone"))
     except ValueError as exc:
-        raise BlogkitError(f"invalid timezone: {exc}", Location(_config_name(config)),
+        raise BlogkitError(f"invalid timezone: {exc}", config.where("timezone"),
                            "use an IANA zone name such as Asia/Tokyo", code="bad-config") from None
 
 
@@ -95,18 +95,16 @@ def site_time(config: SiteConfig, zone: tzinfo) -> datetime:
     try:
         return parse_date(value, zone)
     except ValueError as exc:
-        raise BlogkitError(f"invalid 'time': {exc}", Location(_config_name(config)), code="bad-config") from None
-
-
-def _config_name(config: SiteConfig) -> str:
-    return config.config_files[-1].name if config.config_files else "config"
+        raise BlogkitError(f"invalid 'time': {exc}", config.where("time"),
+                           "use a date like 2025-09-29 12:00:00 +0900, or remove the key", code="bad-config") from None
 
 
 def read_context(config: SiteConfig, zone: tzinfo) -> ReadContext:
-    permalink = config.get("permalink") or "date"
+    permalink, where = config.get("permalink") or "date", config.where("permalink")
     collections = config.get("collections")
-    if isinstance(collections, dict) and isinstance(collections.get("posts"), dict):
-        permalink = collections["posts"].get("permalink") or permalink
+    if isinstance(collections, dict) and isinstance(collections.get("posts"), dict) \
+            and collections["posts"].get("permalink"):
+        permalink, where = collections["posts"]["permalink"], config.where("collections")
     rates = config.get("reading_time") if isinstance(config.get("reading_time"), dict) else {}
     sep = config.get("excerpt_separator")
     return ReadContext(
@@ -115,7 +113,7 @@ def read_context(config: SiteConfig, zone: tzinfo) -> ReadContext:
         defaults=tuple(config.get("defaults") or ()),
         cjk_per_minute=_rate(config, rates, "cjk_chars_per_minute", 500),
         words_per_minute=_rate(config, rates, "words_per_minute", 200),
-        now=site_time(config, zone), config_name=_config_name(config))
+        now=site_time(config, zone), permalink_where=where)
 
 
 def _rate(config: SiteConfig, rates: dict[str, Any], key: str, default: float) -> float:
@@ -127,7 +125,7 @@ def _rate(config: SiteConfig, rates: dict[str, Any], key: str, default: float) -
         number = float("nan")
     if isinstance(value, bool) or not number > 0 or number == float("inf"):
         raise BlogkitError(f"reading_time.{key} must be a positive number, not {value!r}",
-                           Location(_config_name(config)), f"write e.g. {key}: {default:g}", code="bad-config")
+                           config.where("reading_time"), f"write e.g. {key}: {default:g}", code="bad-config")
     return number
 
 

@@ -84,3 +84,14 @@ def test_destination_defaults_to_site_dir(make_site) -> None:
     assert config.destination == site.resolve() / "_site"
     other, _ = load_config(site, destination=Path("/tmp/elsewhere-out"))
     assert other.destination == Path("/tmp/elsewhere-out")
+
+
+def test_config_errors_name_the_line_of_the_key(make_site) -> None:
+    from blogkit.site import zone_of
+
+    site = make_site({"_config.yml": "title: X\n\ntimezone: Mars/Olympus\nexclude: notes\n"})
+    config, problems = load_config(site)
+    assert [str(p.where) for p in problems if p.is_error] == ["_config.yml:4"]   # exclude
+    with pytest.raises(BlogkitError) as info:
+        zone_of(config)
+    assert str(info.value).startswith("_config.yml:3: invalid timezone")

@@ -37,7 +37,7 @@ class ReadContext:
     cjk_per_minute: float = 500.0
     words_per_minute: float = 200.0
     now: datetime | None = None     # site.time: a front-matter date equal to it yields to the file name
-    config_name: str = "_config.yml"  # where the site permalink comes from, for messages
+    permalink_where: Location = Location("_config.yml")  # where the site permalink is set, for messages
 
     @property
     def post_template(self) -> str:
@@ -240,7 +240,7 @@ def _post(src: SourceFile, ctx: ReadContext, data: dict[str, Any], body: str, bo
     if own not in (None, ""):
         url = _expand(str(own), values, src.rel_path, key_lines.get("permalink"))
     else:
-        url = _expand(ctx.post_template, values, ctx.config_name, None)
+        url = _expand(ctx.post_template, values, ctx.permalink_where.path, ctx.permalink_where.line)
     # Documents put index.html under a trailing slash whatever their extension (pages use theirs).
     # Without its own permalink, a refused URL comes from a category or the slug: name that line.
     culprit = next((key_lines[k] for k in ("permalink", "categories", "category", "slug") if k in key_lines), None)

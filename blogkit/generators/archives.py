@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
-from ..errors import Location
 from ..render.documents import forkable
 from ..render.loader import layout_template_name
 from ..site import Output
@@ -104,7 +103,7 @@ def collect(ctx: "RenderContext", warn: bool = True) -> list[Archive]:
         return _collect(ctx, warn)
     except ValueError as exc:  # an unknown placeholder in a `permalinks:` template
         if warn:
-            ctx.log.error(f"jekyll-archives permalinks: {exc}", Location(_config_name(ctx)),
+            ctx.log.error(f"jekyll-archives permalinks: {exc}", ctx.config.where("jekyll-archives"),
                           "use only :name (tags, categories) or :year :month :day", code="bad-config")
         return []
 
@@ -121,17 +120,12 @@ def _collect(ctx: "RenderContext", warn: bool) -> list[Archive]:
         for keys in collisions if warn else ():
             ctx.log.warn(f"{kind} keys {', '.join(repr(k) for k in keys)} share the archive "
                          f"{found[[a.keys for a in found].index(keys)].url}; their posts are listed together",
-                         Location(_config_name(ctx)),
+                         ctx.config.where("jekyll-archives"),
                          f"spell the {kind} the same way in every post", code="archive-collision")
     for kind in ("year", "month", "day"):
         if is_enabled(cfg, kind):
             archives.extend(date_archives(kind, ctx.model.posts, cfg["permalinks"][kind]))
     return archives
-
-
-def _config_name(ctx: "RenderContext") -> str:
-    files = ctx.config.config_files
-    return files[-1].name if files else "config"
 
 
 def page_url(first: str, n: int) -> str:
@@ -170,7 +164,7 @@ def generate(ctx: "RenderContext") -> list[Output]:
             # Jekyll warns and writes an empty page; warn once per layout, not once per archive.
             missing.add(layout)
             ctx.log.warn(f"archive layout '{layout}' does not exist; archive pages are written empty",
-                         Location(_config_name(ctx)), f"create templates/{layout}.html", code="missing-layout")
+                         ctx.config.where("jekyll-archives"), f"create templates/{layout}.html", code="missing-layout")
         posts = [views[u] for u in archive.post_urls if u in views]
         for p in plan_pages(archive, posts, per_page(ctx)):
             page = {"type": archive.type, "title": archive.title, "date": archive.date,

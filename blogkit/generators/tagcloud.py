@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
+from ..render.i18n import ui_text
 from ..site import Output
 from ..slugify import slugify
 from . import archives
@@ -41,8 +42,8 @@ def add_to_site(ctx: "RenderContext") -> None:
 def generate(ctx: "RenderContext") -> list[Output]:
     if not ctx.config.has("tag_cloud") or "/tags/" in occupied_urls(ctx):
         return []
-    # None lets the theme title it in the site's language (`t('all_tags')`: カテゴリーとタグ for ja)
-    title = ctx.site.get("tag_page_title")
+    # titled in the site's language (カテゴリーとタグ for ja) unless the site names it
+    title = ctx.site.get("tag_page_title") or ui_text(str(ctx.site.get("lang") or "en"), "all_tags")
     page = {"url": "/tags/", "title": title, "layout": "tags", "type": "tags",
             "tag_cloud": ctx.site.get("tag_cloud")}
     html = ctx.render("tags", page, "", "(tag cloud /tags/)")
