@@ -6,8 +6,10 @@ forked (Linux) and build their own MarkdownIt once in the initializer.
 """
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Iterator, Mapping, Sequence
 
@@ -18,8 +20,29 @@ MIN_PARALLEL = 64
 _worker_md: Markdown | None = None
 
 
-def _init(options: Mapping[str, Any] | None) -> None:
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """In a forked worker: be killed when the build process dies.
+
+    A build killed with SIGKILL cannot stop its pool, and an orphaned render worker would go on
+    writing into the staging directory after the next build's recovery removed it (seen in the
+    crash test). Linux's PR_SET_PDEATHSIG closes that; elsewhere this is a no-op. ``parent`` is
+    the pid that forked us: if it is already gone the signal would never come, so exit now.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _init(options: Mapping[str, Any] | None, parent: int) -> None:
     global _worker_md  # noqa: PLW0603 - one renderer per worker process, by design
+    die_with_parent(parent)
     _worker_md = make_markdown(options)
 
 
@@ -53,7 +76,7 @@ def render_all(texts: Sequence[str], md: Markdown, options: Mapping[str, Any] | 
     size = max(8, len(texts) // (n * 8))
     chunks = [texts[i:i + size] for i in range(0, len(texts), size)]
     with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork"),
-                             initializer=_init, initargs=(dict(options or {}),)) as pool:
+                             initializer=_init, initargs=(dict(options or {}), os.getpid())) as pool:
         for chunk in pool.map(_render_chunk, chunks):
             yield from chunk
 

@@ -18,6 +18,7 @@ serial path's. Small sites and ``BLOGKIT_WORKERS=1`` keep the serial path.
 from __future__ import annotations
 
 import multiprocessing
+import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -27,7 +28,7 @@ from ..cache import Cache
 from ..content.model import Document
 from ..errors import BlogkitError, Problem
 from ..output import Stager
-from ..parallel import workers
+from ..parallel import die_with_parent, workers
 from ..progress import Progress, null_progress
 from ..site import Output
 from .incremental import KeepBytes, OutputRecord, TaggedBytes
@@ -80,7 +81,8 @@ def _render_doc(ctx: "RenderContext", doc: Document, view: TrackedView) -> Outpu
     return Output(doc.dest, html.encode("utf-8"), origin=doc.rel_path, kind=doc.kind)
 
 
-def _worker_init() -> None:
+def _worker_init(parent: int) -> None:
+    die_with_parent(parent)  # an orphan would keep staging files after the build was killed
     assert _job is not None
     if _job.store is not None:
         _job.store.after_fork()  # lazy `content` loads read SQLite: never on the parent's connection
@@ -160,7 +162,7 @@ def render_outputs(ctx: "RenderContext", items: Sequence[tuple[Document, Tracked
     inc = ctx.incremental
     try:
         with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork"),
-                                 initializer=_worker_init) as pool:
+                                 initializer=_worker_init, initargs=(os.getpid(),)) as pool:
             # The longest jobs first (a worker takes jobs in submission order); answers are
             # consumed in output order.
             gen_futures: dict[int, Future[_Answer]] = {i: pool.submit(_run, ("gen", i, 0)) for i in forked}
