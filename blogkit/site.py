@@ -28,7 +28,7 @@ from .content.read import ReadContext, post_sort_key, read_document
 from .dates import parse_date, site_zone
 from .errors import BlogkitError, BuildFailed, Location, Problem, ProblemLog
 from .cache import Cache, package_fingerprint
-from .unchanged import Snapshot, inputs_fingerprint, output_files, still_valid
+from .unchanged import Snapshot, inputs_fingerprint, output_stats, still_valid
 from .output import OutputWriter, WriteStats, check_destination, recover
 from .progress import Progress, null_progress
 from .urls import escape_path
@@ -329,7 +329,7 @@ def build(config: SiteConfig, progress: Progress = null_progress,
             if cache is not None:
                 cache.manifest = manifest
         if inputs == inputs_fingerprint(config):  # no source changed while this build ran
-            store.put(snapshot_key, Snapshot(inputs, output_files(config.destination), model.next_due))
+            store.put(snapshot_key, Snapshot(inputs, output_stats(config.destination, writer.outputs), model.next_due))
     finally:
         store.close()
     return BuildReport(posts=len(model.posts), pages=len(model.pages), static=len(model.static_files),
