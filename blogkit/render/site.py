@@ -227,17 +227,28 @@ def render_site(config: SiteConfig, model: SiteModel, log: ProblemLog,
     zone = zone_of(config)
     renderer = make_env(config, lambda text: md.render(str(text)).html, smartify, zone)
 
+    made: dict[str, tuple[Document, TrackedView]] = {}
+
     def views_of(some: list[Document]) -> dict[str, TrackedView]:
+        """Views of ``some``; a document seen by an earlier call (the Liquid pass) keeps its view."""
         lookup = prepare_markdown(some, md, options, store, memo, log, progress)
-        return {doc.rel_path: _tracked_view(doc, lookup) for doc in some}
+        out = {}
+        for doc in some:
+            seen = made.get(doc.rel_path)
+            view = seen[1] if seen is not None and seen[0] is doc else _tracked_view(doc, lookup)
+            made[doc.rel_path] = (doc, view)
+            out[doc.rel_path] = view
+        return out
 
     # A Jekyll site's bodies go through Liquid before Markdown (spec §10.2). Their output can
-    # depend on any other document, so their fingerprint becomes the rendered text's.
+    # depend on any other document, so their fingerprint becomes the rendered text's. A body
+    # without Liquid comes back as the same object, and its source hash already covers it.
     engine = make_engine(config, model, lambda text: md.render(str(text)).html, smartify, zone, log)
     if engine is not None:
+        read = {d.rel_path: d for d in (*model.posts, *model.pages)}
         model = engine.render_bodies(model, views_of, log)
-        model = replace(model, posts=tuple(_refingerprint(d) for d in model.posts),
-                        pages=tuple(_refingerprint(d) for d in model.pages))
+        model = replace(model, posts=tuple(d if d is read[d.rel_path] else _refingerprint(d) for d in model.posts),
+                        pages=tuple(d if d is read[d.rel_path] else _refingerprint(d) for d in model.pages))
     docs = [*model.posts, *model.pages]
     views = views_of(docs)
     post_views = [views[p.rel_path] for p in model.posts]
