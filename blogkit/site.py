@@ -27,7 +27,7 @@ from .content.model import Document, SiteModel, StaticFile
 from .content.read import ReadContext, post_sort_key, read_document
 from .dates import parse_date, site_zone
 from .errors import BlogkitError, BuildFailed, Location, Problem, ProblemLog
-from .cache import Cache, package_fingerprint
+from .cache import DOC_PREFIX, Cache, package_fingerprint
 from .unchanged import Snapshot, inputs_fingerprint, output_stats, still_valid
 from .output import OutputWriter, WriteStats, check_destination, recover
 from .progress import Progress, null_progress
@@ -165,7 +165,7 @@ def _read_key(ctx_fp: str, src: SourceFile) -> str | None:
         st = os.stat(src.path)
     except OSError:
         return None
-    return "doc:" + hashlib.blake2b(
+    return DOC_PREFIX + hashlib.blake2b(
         f"{ctx_fp}\0{src.kind}\0{src.rel_path}\0{st.st_size}\0{st.st_mtime_ns}".encode("utf-8", "surrogatepass"),
         digest_size=16).hexdigest()
 
@@ -330,6 +330,8 @@ def build(config: SiteConfig, progress: Progress = null_progress,
                 cache.manifest = manifest
         if inputs == inputs_fingerprint(config):  # no source changed while this build ran
             store.put(snapshot_key, Snapshot(inputs, output_stats(config.destination, writer.outputs), model.next_due))
+        if cache is None:  # (the preview server's memory hits do not touch the disk cache)
+            store.prune(("manifest:", "snapshot:", "outputs:"))  # other destinations' records stay
     finally:
         store.close()
     return BuildReport(posts=len(model.posts), pages=len(model.pages), static=len(model.static_files),

@@ -32,3 +32,68 @@ def test_garbage_file_is_replaced(tmp_path: Path) -> None:
     assert cache.get("a") is None
     cache.put("a", 1)
     assert cache.get("a") == 1
+
+
+def test_prune_drops_only_untouched_entries_not_spared(tmp_path: Path) -> None:
+    first = Cache(tmp_path / "c.sqlite")
+    first.put_many({f"doc:{i}": i for i in range(30)} | {f"md:{i}": i for i in range(30)} | {"manifest:/x": 1,
+                    "0123legacy": 2})
+    first.close()
+    cache = Cache(tmp_path / "c.sqlite")
+    assert cache.get_many([f"doc:{i}" for i in range(5)]) == {f"doc:{i}": i for i in range(5)}
+    cache.keys_present(["md:7"])
+    cache.put("md:new", "fresh")
+    assert cache.prune(("manifest:",), slack=100) == 0        # below the threshold: untouched
+    size = (tmp_path / "c.sqlite").stat().st_size
+    cache.put_many({f"big:{i}": "x" * 20000 for i in range(20)})
+    assert (tmp_path / "c.sqlite").stat().st_size > size + 300_000
+    cache.touched -= {f"big:{i}" for i in range(20)}  # as if written by an earlier build
+    assert cache.prune(("manifest:",), slack=0) == 25 + 29 + 1 + 20  # now every stale one goes
+    assert (tmp_path / "c.sqlite").stat().st_size < size + 100_000   # and the file gives the room back
+    cache.close()
+    left = Cache(tmp_path / "c.sqlite")
+    assert left.keys_present([f"doc:{i}" for i in range(30)] + ["md:7", "md:new", "md:8", "manifest:/x"]) == \
+        {*(f"doc:{i}" for i in range(5)), "md:7", "md:new", "manifest:/x"}
+
+
+def test_repeated_edits_do_not_grow_the_cache_without_bound(tmp_path: Path) -> None:
+    """Each edit leaves an old parsed post and its old rendered Markdown behind; builds prune
+    them once they outnumber the live entries (plus slack), and keep what the next build uses."""
+    from blogkit import cache as cache_mod
+    from blogkit.config import load_config
+    from blogkit.site import build, cache_path
+    from sitekit import write_files
+
+    site = write_files(tmp_path / "site", {"site.yml": "title: T\ntimezone: UTC\n",
+                                          **{f"content/_posts/2024-01-{d:02d}-p{d}.md": f"---\ntitle: P{d}\n---\nbody {d}\n"
+                                             for d in range(1, 6)}})
+    config, _ = load_config(site)
+    real_prune = Cache.prune
+
+    def small_slack(self: Cache, keep: tuple[str, ...], slack: int = 0) -> int:
+        return real_prune(self, keep, slack=4)
+
+    import pytest
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(Cache, "prune", small_slack)
+        counts = []
+        for n in range(12):
+            post = site / "content/_posts/2024-01-01-p1.md"
+            post.write_text(f"---\ntitle: P1\n---\nbody edited {n}\n", encoding="utf-8")
+            build(config)
+            db = sqlite3.connect(cache_path(config))
+            counts.append(db.execute("SELECT count(*) FROM kv WHERE key LIKE 'doc:%' OR key LIKE 'md:%'").fetchone()[0])
+            db.close()
+    live = 5 + 5  # five posts: a parsed document and a rendered body each (no excerpts that differ)
+    assert max(counts) <= 2 * live + 4 + 2, counts
+    assert counts[-1] >= live
+    # what survived is what the next build needs: an unchanged rebuild renders no Markdown
+    rendered: list[str] = []
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(cache_mod.Cache, "prune", small_slack)
+        import blogkit.render.site as render_site
+        real = render_site.render_all
+        mp.setattr(render_site, "render_all", lambda texts, *a: (rendered.extend(texts), real(texts, *a))[1])
+        (site / "content/_posts/2024-01-02-p2.md").touch()  # not up to date: a real (incremental) build
+        build(config)
+    assert rendered == []
