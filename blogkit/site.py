@@ -210,8 +210,9 @@ def read_documents(config: SiteConfig, sources: list[SourceFile], ctx: ReadConte
     if store is not None:
         store.put_many(fresh)
     if memo is not None:
+        wanted = set(keys.values())  # (once: built inside the filter it made this quadratic)
         memo.clear()
-        memo.update({k: v for k, v in {**found, **fresh}.items() if k in set(keys.values())})
+        memo.update({k: v for k, v in {**found, **fresh}.items() if k in wanted})
     return docs
 
 

@@ -134,6 +134,13 @@ def _markdown_texts(docs: list[Document]) -> list[str]:
     return list(dict.fromkeys(texts))
 
 
+# The last call's text -> Markdown key map. Hashing every body (80 MB at 5,000 posts) was a
+# tenth of a second per call; the next call (the same build's second pass, or the preview
+# server's next build, whose unchanged documents keep their body strings) finds most of them
+# here. It holds only the texts of the last call, so it never outgrows the site.
+_KEYS: dict[str, dict[str, str]] = {}
+
+
 def prepare_markdown(docs: list[Document], md: Markdown, options: dict[str, Any] | None,
                      store: Cache | None, memo: dict[str, Any] | None, log: ProblemLog,
                      progress: Progress) -> Callable[[str], Rendered | None]:
@@ -144,7 +151,10 @@ def prepare_markdown(docs: list[Document], md: Markdown, options: dict[str, Any]
     """
     texts = _markdown_texts(docs)
     fingerprint = json.dumps(options or {}, sort_keys=True, default=str)
-    keys = {text: markdown_key(fingerprint, text) for text in texts}
+    known = _KEYS.get(fingerprint, {})
+    keys = {text: known.get(text) or markdown_key(fingerprint, text) for text in texts}
+    _KEYS.clear()
+    _KEYS[fingerprint] = keys
     present = {k for k in keys.values() if memo is not None and k in memo}
     absent = [k for k in keys.values() if k not in present]
     if store is not None and absent:
