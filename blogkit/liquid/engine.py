@@ -32,7 +32,7 @@ from ..render.layouts import MAX_DEPTH, MissingLayout
 from ..render.views import doc_view, link_neighbours, site_view
 from ..urls import relative_url
 from .env import JekyllEnvironment
-from .tags import BLOCK_TAGS, SiteIndex
+from .tags import BLOCK_TAGS, PLUGIN_TAGS, SiteIndex
 
 _TAG_NAMES = re.compile(r"{%-?\s*(\w+)\s*.*?-?%}", re.S)
 
@@ -84,6 +84,9 @@ class LiquidEngine:
         for item in (*model.posts, *model.pages, *model.static_files):
             index.files[item.rel_path] = item.url
         self.env = JekyllEnvironment(filter_ctx, index)
+        for feature, tag in PLUGIN_TAGS.items():
+            if feature in config.features:
+                self.env.add_tag(tag)
         data_dir = self.source / str(config.get("data_dir") or "_data")
         try:
             self.data: dict[str, Any] = load_data(data_dir, self.source)

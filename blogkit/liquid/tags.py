@@ -250,6 +250,58 @@ class IncludeRelativeTag(IncludeTag):
     relative = True
 
 
+# --- plugin tags: jekyll-seo-tag's seo, jekyll-feed's feed_meta ------------------------------
+
+class _PluginNode(Node):
+    """Renders through blogkit/render/seo.py with the page, site and paginator in scope."""
+
+    __slots__ = ("kind", "show_title")
+
+    def __init__(self, token: Token, kind: str, show_title: bool):
+        super().__init__(token)
+        self.kind, self.show_title = kind, show_title
+        self.blank = False
+
+    def __str__(self) -> str:
+        return f"{{% {self.kind} %}}"
+
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
+        from ..render.seo import feed_meta, seo  # (render imports liquid: late, to avoid a cycle)
+
+        def scoped(name: str) -> Any:
+            value = context.resolve(name, default=None)
+            return value if isinstance(value, dict) else None
+
+        filters = context.env.filters
+        if self.kind == "seo":
+            return buffer.write(str(seo(scoped("page"), scoped("site"), scoped("paginator"),
+                                        self.show_title, filters)))
+        return buffer.write(str(feed_meta(scoped("site"), filters)))
+
+
+class _PluginTag(Tag):
+    block = False
+
+    def parse(self, stream: TokenStream) -> Node:
+        token = stream.expect(TOKEN_TAG, value=self.name)
+        markup = ""
+        if stream.peek.kind == TOKEN_EXPRESSION:  # `{% seo title=false %}`
+            next(stream)
+            markup = stream.current.value
+        # The plugin tests its markup with /title=false/i, whatever else is written there.
+        return _PluginNode(token, self.name, "title=false" not in markup.lower())
+
+
+class SeoTag(_PluginTag):
+    name = "seo"
+
+
+class FeedMetaTag(_PluginTag):
+    name = "feed_meta"
+
+
 TAGS: tuple[type[Tag], ...] = (HighlightTag, LinkTag, PostUrlTag, IncludeTag, IncludeRelativeTag)
+# Registered only when the site lists the plugin, as in Jekyll (otherwise: unknown tag).
+PLUGIN_TAGS: dict[str, type[Tag]] = {"seo": SeoTag, "feed": FeedMetaTag}
 BLOCK_TAGS = frozenset({"if", "unless", "case", "for", "capture", "comment", "raw", "highlight",
                         "tablerow", "ifchanged"})

@@ -43,5 +43,7 @@ def make_env(config: SiteConfig, markdownify: Callable[[str], str], smartify: Ca
     # A Jekyll site gets no extra files, so the theme's CSS is inlined there instead of linked.
     env.globals["theme_css"] = lambda: Markup(THEME_CSS.read_text(encoding="utf-8"))
     from .seo import feed_links, seo  # jekyll-seo-tag and feed autodiscovery for the theme's head
-    env.globals.update(seo=seo, feed_links=feed_links)
+    env.globals.update(feed_links=feed_links,
+                       seo=lambda page, site, paginator=None, show_title=True:
+                       seo(page, site, paginator, show_title, env.filters))
     return Renderer(env, loader)
