@@ -54,6 +54,10 @@ def wrap_html_block(orig: BlockRule, span_tags: frozenset[str]) -> BlockRule:
         text = _line(state, startLine)
         m = _OPEN.match(text)
         if m is None:
+            if silent and text.startswith(("<!", "<?")):
+                # kramdown ends a paragraph only at a tag with a name: a comment (Jekyll's
+                # `<!--more-->`), declaration or processing instruction stays inside it.
+                return False
             return orig(state, startLine, endLine, silent)
         tag = m.group(1).lower()
         if tag in span_tags:
