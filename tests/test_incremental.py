@@ -128,3 +128,43 @@ def test_nothing_changed_is_up_to_date_and_tampering_is_noticed(tmp_path: Path) 
     assert not build(config).up_to_date          # any source change: a real build
     snap = Snapshot("x", (), due=datetime(2020, 1, 1, tzinfo=timezone.utc).timestamp())
     assert not still_valid(snap, config, "x", datetime.now(timezone.utc))   # a future post became due
+
+
+LIQUID_EDITS = {
+    # a new newest post: every post's site.related_posts (the ten newest others) changes
+    "new newest post": lambda s: (s / "_posts/2024-07-01-fresh.md").write_text(
+        "---\nlayout: post\ntitle: Fresh\n---\nFresh post.\n", encoding="utf-8"),
+    "related post's title": lambda s: _sub(s / "_posts/2024-05-20-beta.md", "title: Post beta", "title: Beta renamed"),
+    "deleted post": lambda s: (s / "_posts/2024-05-20-alpha.md").unlink(),
+    "include": lambda s: _sub(s / "_includes/header.html", "site-header", "site-header x"),
+    "layout": lambda s: _sub(s / "_layouts/post.html", "<article>", "<article class=\"post\">"),
+    "page naming a missing layout, then the layout": lambda s: (
+        (s / "extra.md").write_text("---\nlayout: special\ntitle: Extra\n---\nx\n", encoding="utf-8")),
+    "the missing layout appears": lambda s: (s / "_layouts/special.html").write_text(
+        "<div class=\"special\">{{ content }}</div>\n", encoding="utf-8"),
+}
+
+
+@pytest.mark.parametrize("in_process", [False, True], ids=["disk-cache", "server-cache"])
+def test_liquid_theme_site_incremental_equals_cold(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  in_process: bool) -> None:
+    """The minima/lanyon-shaped Jekyll fixture (Liquid layouts and includes, site.related_posts,
+    {% seo %}, jekyll-feed): after each edit an incremental build equals a cold one."""
+    site = tmp_path / "site"
+    shutil.copytree(Path(__file__).parent / "jekyll" / "sites" / "theme_like", site)
+    with open(site / "_config.yml", "a", encoding="utf-8") as fh:
+        fh.write("time: 2024-07-02 00:00:00 +0000\n")  # the feed's <updated> is site.time
+    dest = tmp_path / "warm"
+    memory = BuildCache() if in_process else None
+
+    def warm() -> dict[str, bytes]:
+        config, _ = load_config(site, destination=dest)
+        build(config, cache=memory)
+        return tree(dest)
+
+    assert warm() == cold(site, tmp_path, monkeypatch)
+    for name, edit in LIQUID_EDITS.items():
+        edit(site)
+        got, want = warm(), cold(site, tmp_path, monkeypatch)
+        assert set(got) == set(want), name
+        assert [p for p in want if got[p] != want[p]] == [], name

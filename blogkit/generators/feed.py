@@ -9,7 +9,7 @@ Jekyll does); CDATA sections split any ``]]>``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from ..dates import xmlschema
@@ -96,8 +96,15 @@ def plan(ctx: "RenderContext") -> list[FeedSpec]:
     for spec in specs:
         if spec.path not in taken and spec.path not in seen:
             seen.add(spec.path)
-            out.append(spec)
+            out.append(replace(spec, posts=feed_order(spec.posts)))
     return out
+
+
+def feed_order(posts: tuple[dict[str, Any], ...]) -> tuple[dict[str, Any], ...]:
+    """jekyll-feed's ``posts | sort: "date" | reverse`` over site.posts (newest first). Ruby's
+    sort is stable here (glibc's merge sort), so posts of the same moment come out in the
+    reverse of site.posts' order — by path, ascending — where site.posts has them descending."""
+    return tuple(reversed(sorted(posts, key=lambda p: (0,) if p.get("date") is None else (1, p["date"]))))
 
 
 def generate(ctx: "RenderContext") -> list[Output]:
@@ -151,7 +158,8 @@ def render_feed(site: Mapping[str, Any], config: Mapping[str, Any], spec: FeedSp
     lang = site.get("lang")
     self_url = _abs(site, spec.path)
     head = ['<?xml version="1.0" encoding="utf-8"?>',
-            '<feed xmlns="http://www.w3.org/2005/Atom"' + (f' xml:lang="{xml_escape(lang)}"' if lang else "") + ">",
+            # (jekyll-feed's template leaves the space before `>` when there is no lang)
+            '<feed xmlns="http://www.w3.org/2005/Atom" ' + (f'xml:lang="{xml_escape(lang)}"' if lang else "") + ">",
             GENERATOR,
             f'<link href="{xml_escape(self_url)}" rel="self" type="application/atom+xml" />',
             f'<link href="{xml_escape(_abs(site, "/"))}" rel="alternate" type="text/html" '

@@ -29,6 +29,7 @@ from ..content.model import Document, SiteModel
 from ..errors import BlogkitError, Location, ProblemLog
 from ..filters import FilterContext
 from ..render.layouts import MAX_DEPTH, MissingLayout
+from ..render.tracking import TrackedList, TrackedSite, file_dep, record
 from ..render.views import doc_view, link_neighbours, site_view
 from ..urls import relative_url
 from .env import JekyllEnvironment
@@ -48,6 +49,32 @@ def close_open_blocks(head: str) -> str:
         if name in BLOCK_TAGS and not re.search(r"{%-?\s*end" + name + r"\s*-?%}", head):
             head += f"\n{{% end{name} %}}"
     return head
+
+
+# Jekyll's site.related_posts without lsi (RelatedPosts#most_recent_posts): the ten newest
+# posts other than the one being rendered; nil while rendering anything but a post.
+RELATED = "related_posts"
+MAX_RELATED = 10
+
+
+def add_related_pool(site: dict[str, Any], post_views: list[dict[str, Any]]) -> None:
+    """Every post's related posts come from the eleven newest: kept in the site under their
+    own dependency name, so a page that reads them depends on exactly those eleven."""
+    dict.__setitem__(site, RELATED, TrackedList(list(post_views[:MAX_RELATED + 1]), "list:site.related_posts"))
+
+
+def site_for(site: Any, page: Any) -> Any:
+    """The ``site`` a document is rendered with: its own ``site.related_posts``."""
+    pool = dict.get(site, RELATED) if isinstance(site, dict) else None
+    if not isinstance(pool, TrackedList):
+        return site
+    own = TrackedSite(dict.items(site))  # (no tracked reads: a copy, not a use)
+    if isinstance(page, dict) and dict.get(page, "collection") == "posts":
+        mine = [v for v in list.__iter__(pool) if v is not page][:MAX_RELATED]
+        dict.__setitem__(own, RELATED, TrackedList(mine, pool._bk_key))
+    else:
+        dict.__setitem__(own, RELATED, None)
+    return own
 
 
 def template_engine(config: SiteConfig) -> str:
@@ -102,6 +129,7 @@ class LiquidEngine:
                   page_views: list[dict[str, Any]]) -> dict[str, Any]:
         site = site_view(self.config.data, model, post_views, page_views)
         site["data"] = self.data
+        add_related_pool(site, post_views)
         return site
 
     def render_bodies(self, model: SiteModel,
@@ -140,7 +168,7 @@ class LiquidEngine:
         if doc.data.get("render_with_liquid") is False:
             return doc
         self.raw_bodies[doc.rel_path] = doc.body
-        scope = {"page": view, "site": site, "paginator": None}
+        scope = {"page": view, "site": site_for(site, view), "paginator": None}
         changes: dict[str, str] = {}
         try:
             if has_liquid(doc.body):
@@ -184,6 +212,11 @@ class LiquidEngine:
                 found.setdefault(path.relative_to(root).with_suffix("").as_posix(), path)
         return found
 
+    def layout_names(self) -> list[str]:
+        """What the layouts folder offers (which name maps to which file): part of every Liquid
+        output's fingerprint, since adding a layout can change a page that named a missing one."""
+        return sorted(f"{name}={path.name}" for name, path in self._layout_paths.items())
+
     def layout(self, name: str) -> Layout | None:
         if name in self._layouts:
             return self._layouts[name]
@@ -206,6 +239,7 @@ class LiquidEngine:
         """Wrap ``content`` in ``layout`` and each parent it names (Jekyll's layout chain)."""
         seen: list[str] = []
         layout_vars: dict[str, Any] = {}
+        scope = {**context, "site": site_for(context.get("site"), context.get("page"))}
         while layout:
             found = self.layout(layout)
             if found is None:
@@ -216,9 +250,10 @@ class LiquidEngine:
                 raise BlogkitError(f"layout loop: {' -> '.join(seen + [layout])}", where,
                                    "remove the 'layout:' that points back", code="layout-loop")
             seen.append(layout)
+            record(file_dep(self._layout_paths[layout]))  # an edited layout re-renders what used it
             layout_vars = {**found.data, **layout_vars}   # Jekyll: inner layout's keys win
             try:
-                content = found.template.render(**context, content=content, layout=layout_vars)
+                content = found.template.render(**scope, content=content, layout=layout_vars)
             except LiquidError as exc:
                 raise self.env.located(exc, found.shown, 0) from None
             except BlogkitError:

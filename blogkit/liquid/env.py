@@ -7,11 +7,14 @@ printing of values, no autoescaping (Liquid semantics), and parsed includes cach
 """
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
+from functools import lru_cache, partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping, TextIO
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, TextIO
 
-from liquid import Environment, Mode, Undefined
+from liquid import Environment, Mode, Undefined, lex
+from liquid.token import Token
 from liquid.builtin.output import Output, OutputNode
 from liquid.exceptions import LiquidError
 from liquid.template import BoundTemplate
@@ -56,6 +59,16 @@ class RubyOutput(Output):
         return RubyOutputNode(node.token, node.expression)
 
 
+@lru_cache(maxsize=8)
+def _fixed_lexer(*delimiters: str) -> Callable[[str], Iterator[Token]]:
+    rules = lex.compile_liquid_rules(*delimiters)
+    fixed = rules.pattern.replace("(?P<rstrip>-?))|$)", "(?P<rstrip>-?))|\\Z)")
+    tokenize = getattr(lex, "_tokenize_template", None)
+    if fixed == rules.pattern or tokenize is None:  # another python-liquid: its own lexer
+        return lex.get_lexer(*delimiters)
+    return partial(tokenize, rules=re.compile(fixed, rules.flags))
+
+
 class JekyllEnvironment(Environment):
     """Liquid as Jekyll 4.3 configures it: lax about unknown variables and filters."""
 
@@ -82,6 +95,17 @@ class JekyllEnvironment(Environment):
         self.filters.update(make_filters(filter_ctx))
         self.filters["truncate"] = truncate
 
+
+    def tokenizer(self) -> Callable[[str], Iterator[Token]]:
+        """python-liquid's lexer, with its text rule ending at ``\\Z`` instead of ``$``.
+
+        ``$`` also matches before a final newline, which splits a template's last text in two;
+        after a ``-%}`` the whitespace strip then applied to both parts and ate that newline
+        (``{%- include head.html -%}`` lost the newline after ``</head>``: minima's pages).
+        Ruby Liquid strips only the whitespace right after the tag.
+        """
+        return _fixed_lexer(self.tag_start_string, self.tag_end_string, self.statement_start_string,
+                            self.statement_end_string, self.comment_start_string, self.comment_end_string)
 
     def include_template(self, path: Path) -> BoundTemplate:
         """An ``_includes`` (or include_relative) file, parsed once per build."""

@@ -20,6 +20,7 @@ from liquid.tag import Tag
 from liquid.token import TOKEN_EOF, TOKEN_EXPRESSION, TOKEN_TAG, Token
 
 from ..content.discover import inside
+from ..render.tracking import file_dep, record
 from ..markdown.code import escape_code, lexer_for
 from pygments import highlight as _pyg_highlight
 from pygments.formatters import HtmlFormatter
@@ -226,6 +227,7 @@ class IncludeNode(Node):
             where = base.relative_to(index.source).as_posix() if base != index.source else "."
             raise JekyllTagError(f"could not locate the included file '{name}' in '{where}' ({tag})",
                                  token=self.token)
+        record(file_dep(path))  # an edited include re-renders the outputs that included it
         template = context.env.include_template(path)  # type: ignore[attr-defined]
         with context.extend({"include": self._values(context)}):
             template.render_with_context(context, buffer, partial=True)

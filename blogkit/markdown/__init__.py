@@ -40,7 +40,9 @@ class Markdown:
 
     def render(self, text: str) -> Rendered:
         env = parser_env(self.options)
-        html = self._md.render(text, env)
+        # kramdown turns an empty or blank text into one newline (a layout's `{{ content }}` of
+        # an empty index.md shows it); markdown-it gives nothing.
+        html = self._md.render(text, env) or "\n"
         heads = tuple(Heading(lvl, ident, txt) for lvl, ident, txt in env.get("kd_headings", ()))
         return Rendered(html=html, headings=heads)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterator
 
 from markupsafe import Markup
@@ -23,6 +23,7 @@ from ..progress import Progress, null_progress
 from ..output import Stager
 from ..site import Output, zone_of
 from ..liquid import make_engine
+from ..liquid.engine import add_related_pool
 from .env import Renderer, make_env
 from .documents import render_outputs
 from .layouts import MissingLayout, render_layouts
@@ -266,16 +267,23 @@ def render_site(config: SiteConfig, model: SiteModel, log: ProblemLog,
     link_neighbours(post_views)
     site = site_view(config.data, model, post_views, page_views)
     site["features"] = sorted(config.features)
+    if config.kind == "jekyll" and "url" not in config.key_origins:
+        # Jekyll has no default `url`: nil, so `{% if site.url %}` (jekyll-seo-tag's canonical
+        # link) is false, where blogkit's internal "" would be true in Liquid.
+        site["url"] = None
     if engine is not None:
         dict.__setitem__(site, "data", engine.data)
+        add_related_pool(site, post_views)
     ctx = RenderContext(config, model, renderer, site, post_views, page_views, log, engine=engine)
     if generators is None:  # view hooks (site.tag_cloud, page.related) before any template runs
         from ..generators import all_view_hooks
         for hook in all_view_hooks():
             hook(ctx)
     if previous is not None:
-        ctx.incremental = Incremental(previous, config.destination, global_fingerprint(config, renderer),
-                                      make_resolver(views, site))
+        global_fp = global_fingerprint(config, renderer)
+        if engine is not None and engine.use_layouts:
+            global_fp = digest(global_fp, *engine.layout_names())
+        ctx.incremental = Incremental(previous, config.destination, global_fp, make_resolver(views, site))
     if contexts is not None:
         contexts.append(ctx)
 
@@ -310,6 +318,11 @@ def make_resolver(views: dict[str, TrackedView], site: dict[str, Any]) -> Callab
             fp: str | None = by_key[dep].fingerprint()
         elif dep in collections:
             fp = collections[dep].fingerprint()
+        elif dep.startswith("file:"):
+            try:
+                fp = digest(Path(dep[5:]).read_bytes())
+            except OSError:
+                fp = "missing"
         elif dep.startswith("site.") and dep != "site.*":
             name = dep[5:]
             fp = digest(shallow(dict.get(site, name))) if dict.__contains__(site, name) else "absent"

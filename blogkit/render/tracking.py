@@ -38,6 +38,12 @@ class Recording:
         _reads.reset(self._token)
 
 
+def file_dep(path: Any) -> str:
+    """The dependency name of a file read while rendering (a Liquid layout or include): its
+    fingerprint is the file's bytes (``render/site.py: make_resolver``)."""
+    return f"file:{path}"
+
+
 def digest(*parts: object) -> str:
     h = hashlib.blake2b(digest_size=16)
     for part in parts:
