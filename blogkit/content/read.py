@@ -158,6 +158,8 @@ def output_ext_for(ext: str, markdown_exts: frozenset[str]) -> tuple[str, bool]:
     lower = ext.lower()
     if lower in markdown_exts:
         return ".html", True
+    if lower in (".scss", ".sass"):
+        return ".css", False  # jekyll-sass-converter: generators/sass.py compiles it
     return ext, False
 
 

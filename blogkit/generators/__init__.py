@@ -14,12 +14,12 @@ if TYPE_CHECKING:
 
 
 def all_generators() -> list["Generator"]:
-    from . import archives, feed, paginate, sitemap, tagcloud
+    from . import archives, feed, paginate, sass, sitemap, tagcloud
     from .search import generate_search  # search: the Pagefind index and /search/ (issue 8)
     from .theme_assets import theme_assets
     # sitemap last: it lists the pages the others generate (it plans them again, cheaply)
     return [paginate.generate, archives.generate, tagcloud.generate, feed.generate, generate_search,
-            theme_assets, sitemap.generate]
+            theme_assets, sass.generate, sitemap.generate]
 
 
 def all_view_hooks() -> list[Callable[["RenderContext"], Any]]:

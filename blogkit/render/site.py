@@ -24,6 +24,7 @@ from ..output import Stager
 from ..site import Output, zone_of
 from ..liquid import make_engine
 from ..liquid.engine import add_related_pool
+from ..generators.sass import is_sass
 from .env import Renderer, make_env
 from .documents import render_outputs
 from .layouts import MissingLayout, render_layouts
@@ -287,7 +288,8 @@ def render_site(config: SiteConfig, model: SiteModel, log: ProblemLog,
     if contexts is not None:
         contexts.append(ctx)
 
-    ordered = [(doc, views[doc.rel_path]) for doc in (*model.pages, *model.posts)]  # Jekyll: pages, then posts
+    # Jekyll: pages, then posts. Sass pages become CSS in generators/sass.py, not through layouts.
+    ordered = [(doc, views[doc.rel_path]) for doc in (*model.pages, *model.posts) if not is_sass(doc)]
     yield from render_outputs(ctx, ordered, generators if generators is not None else default_generators(),
                               store, progress, stager)
     for sf in model.static_files:

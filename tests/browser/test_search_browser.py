@@ -106,11 +106,13 @@ def page(browser):  # type: ignore[no-untyped-def]
     context.close()
 
 
-def settled(page) -> None:  # type: ignore[no-untyped-def]
-    page.wait_for_function("""() => {
+def settled(page, query: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    """The status line shows a finished search — for ``query`` when given: right after Enter
+    the previous query's status is still there and would pass for this one's (seen once)."""
+    page.wait_for_function("""(q) => {
         const s = document.querySelector('[data-search-status]').textContent;
-        return s && !s.endsWith('…');
-    }""")
+        return s && !s.endsWith('…') && (q === null || s.includes(q));
+    }""", arg=query)
 
 
 def search(page, base: str, query: str) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
@@ -118,7 +120,7 @@ def search(page, base: str, query: str) -> list[dict[str, str]]:  # type: ignore
         page.goto(base + "/search/")
     page.fill("#search-q", query)
     page.press("#search-q", "Enter")
-    settled(page)
+    settled(page, query)
     return page.eval_on_selector_all(".search-result", """els => els.map(e => ({
         title: e.querySelector('h2 a').textContent, href: e.querySelector('h2 a').getAttribute('href'),
         meta: (e.querySelector('.meta') || {}).textContent || '',
