@@ -1,5 +1,6 @@
 """Differential test: every case in tests/kramdown/expected_to_match.txt must render like
-the real Jekyll 4.3.1 + kramdown (after the cosmetic normalisation of spec §12.11)."""
+the real Jekyll 4.3.1 + kramdown (after the cosmetic normalisation of spec §12.11), and every
+case in expected_exact.txt byte for byte."""
 from __future__ import annotations
 
 import sys
@@ -9,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "kramdown"))
 
-from harness import compare, jekyll_available, load_cases, pretty, read_expected  # noqa: E402
+from harness import EXACT, compare, jekyll_available, load_cases, pretty, read_expected  # noqa: E402
 
 pytestmark = pytest.mark.jekyll
 
@@ -25,6 +26,17 @@ def test_expected_cases_match_kramdown() -> None:
     failures = [f"{c.ident}\n kramdown: {pretty(w)}\n blogkit:  {pretty(g)}"
                 for c, ok, w, g in compare(cases) if not ok]
     assert not failures, "\n\n".join(failures)
+
+
+@pytest.mark.skipif(not jekyll_available(), reason="`jekyll` is not on PATH")
+def test_exact_cases_are_byte_identical() -> None:
+    """Layout too (kramdown's indentation and kept blank lines): the bytes of Jekyll's page."""
+    expected = read_expected(EXACT)
+    cases = [c for c in load_cases() if c.ident in expected]
+    assert len(cases) == len(expected) and len(cases) > 200
+    failures = [f"{c.ident}\n kramdown: {w!r}\n blogkit:  {g!r}"
+                for c, ok, w, g in compare(cases, exact=True) if not ok]
+    assert not failures, "\n\n".join(failures[:5])
 
 
 def test_normalisation_keeps_meaningful_differences() -> None:

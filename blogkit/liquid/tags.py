@@ -21,7 +21,7 @@ from liquid.token import TOKEN_EOF, TOKEN_EXPRESSION, TOKEN_TAG, Token
 
 from ..content.discover import inside
 from ..render.tracking import file_dep, record
-from ..markdown.code import escape_code, lexer_for
+from ..markdown.code import WS_SPAN, escape_code, lexer_for
 from pygments import highlight as _pyg_highlight
 from pygments.formatters import HtmlFormatter
 
@@ -76,7 +76,6 @@ def _index(context: RenderContext) -> SiteIndex:
 
 # --- highlight ---------------------------------------------------------------------------
 
-_WS_SPAN = re.compile(r'<span class="w">(\s*)</span>')
 _HIGHLIGHT_SYNTAX = re.compile(r'^([a-zA-Z0-9.+#_-]+)((\s+\w+(=(\w+|"([0-9]+\s)*[0-9]+"))?)*)$')
 
 
@@ -89,7 +88,7 @@ def rouge_highlight(code: str, lang: str, linenos: bool) -> str:
     else:
         body = _pyg_highlight(code, lexer, _FORMATTER).replace("&quot;", '"').replace("&#39;", "'")
         # Rouge has no whitespace token spans, and Pygments ends with a newline Rouge does not add.
-        body = _WS_SPAN.sub(r"\1", body)
+        body = WS_SPAN.sub(r"\1", body)
         body = body[:-1] if body.endswith("\n") and not code.endswith("\n") else body
     if linenos:
         lines = body.count("\n") + 1

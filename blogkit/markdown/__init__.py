@@ -12,6 +12,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 
 from .code import highlight_css
+from .layout import source_lines
 from .setup import build_parser, parser_env
 from .typography import smartify
 
@@ -40,6 +41,7 @@ class Markdown:
 
     def render(self, text: str) -> Rendered:
         env = parser_env(self.options)
+        env["kd_lines"] = source_lines(text)  # for kramdown's blank lines (layout.py)
         # kramdown turns an empty or blank text into one newline (a layout's `{{ content }}` of
         # an empty index.md shows it); markdown-it gives nothing.
         html = self._md.render(text, env) or "\n"

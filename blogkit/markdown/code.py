@@ -5,6 +5,7 @@ Pygments' short token classes (``nb``, ``s2``…) are Rouge's, so only the wrapp
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from pygments import highlight as _pyg_highlight
@@ -16,6 +17,7 @@ from pygments.util import ClassNotFound
 from .rouge_langs import PYGMENTS_NAME, ROUGE_LANGS
 
 _PLAIN = frozenset({"plaintext", "text", "plain"})
+WS_SPAN = re.compile(r'<span class="w">(\s*)</span>')
 _FORMATTER = HtmlFormatter(nowrap=True)
 
 
@@ -43,8 +45,8 @@ def _highlight(code: str, lang: str) -> str | None:
     if lexer is None:
         return escape_code(code)  # Rouge's wrapper still applies; token spans are cosmetic
     html = _pyg_highlight(code, lexer, _FORMATTER)
-    # Pygments also escapes quotes; Rouge does not.
-    return html.replace("&quot;", '"').replace("&#39;", "'")
+    # Pygments also escapes quotes; Rouge does not. Rouge has no whitespace token spans.
+    return WS_SPAN.sub(r"\1", html.replace("&quot;", '"').replace("&#39;", "'"))
 
 
 def code_block(code: str, lang: str | None, extra_classes: str = "") -> str:

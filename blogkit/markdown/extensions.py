@@ -165,6 +165,7 @@ def toc_core(state: StateCore) -> None:
             toc = Token("kd_toc", "ol" if tok.type.startswith("ordered") else "ul", 0)
             toc.attrs = {k: v for k, v in (tok.attrs or {}).items() if k != "start"}
             toc.block = True
+            toc.map = tok.map  # where the list was: kramdown's blank lines around it (layout.py)
             tokens[i: j + 1] = [toc]
             return
 
@@ -210,8 +211,8 @@ def render_toc(self: Any, tokens: list[Token], idx: int, options: Any, env: Any)
         for _lvl, ident, inner, kids in nodes:
             out += (f'{indent}  <li><a href="#{esc_attr(ident)}" '
                     f'id="{esc_attr(prefix)}-{esc_attr(ident)}">{inner}</a>')
-            out += ("\n" + emit(kids, "", indent + "    ") + f"{indent}  </li>\n") if kids \
-                else "</li>\n"
+            # kramdown writes the nested list right after the link, indented: `</a>    <ul>`
+            out += (emit(kids, "", indent + "    ") + f"{indent}  </li>\n") if kids else "</li>\n"
         return out + f"{indent}</{tok.tag}>\n"
 
     return emit(root, "".join(f' {k}="{esc_attr(str(v))}"' for k, v in attrs.items()), "")

@@ -84,6 +84,7 @@ def wrap_html_block(orig: BlockRule, span_tags: frozenset[str]) -> BlockRule:
             tok = state.push("html_block", "", 0)
             tok.content = open_tag + "\n"
             tok.map = [startLine, startLine + 1]
+            tok.meta = {"kd_container": 1}  # its Markdown children are indented (layout.py)
             before = len(state.tokens)
             old_parent, old_max = state.parentType, state.lineMax
             state.parentType, state.lineMax = "html", last
@@ -94,6 +95,7 @@ def wrap_html_block(orig: BlockRule, span_tags: frozenset[str]) -> BlockRule:
                     t.meta = dict(t.meta or {}, kd_basic_id=True)
             tok = state.push("html_block", "", 0)
             tok.content = state.src[closing[0]: state.eMarks[last]] + "\n"
+            tok.meta = {"kd_container": -1}
             state.line = last + 1
             return True
         if mode == "span" and closing is not None:
@@ -168,3 +170,28 @@ def wrap_html_inline(orig):  # type: ignore[no-untyped-def]
             return True
         return orig(state, silent)
     return kd_html_inline
+
+
+# --- inline tags as kramdown writes them ------------------------------------------------
+
+_START_TAG = re.compile(r"<([a-z][a-z0-9-]*)((?:\s+[^\s\"'>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*)\s*(/?)>\Z")
+_ATTR = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+_ATTR_ESCAPE = re.compile(r"""<|>|"|&(?!(?:#\d+|#x[0-9a-fA-F]+|\w+);)""")
+_ATTR_ENTITY = {"<": "&lt;", ">": "&gt;", '"': "&quot;", "&": "&amp;"}
+# kramdown's HTML_ELEMENTS_WITHOUT_BODY: written as `<br />`
+_EMPTY = frozenset("area base br col command embed hr img input keygen link meta param source track wbr".split())
+
+
+def kramdown_start_tag(html: str) -> str:
+    """An inline start tag re-written as kramdown's parser/converter pair writes it: attribute
+    values in double quotes (``href='x'``, ``target=_blank``, ``disabled`` -> ``disabled=""``)
+    and `` />`` on empty elements. Anything it cannot read is returned unchanged."""
+    m = _START_TAG.match(html)
+    if m is None:
+        return html
+    attrs = []
+    for a in _ATTR.finditer(m.group(2) or ""):
+        value = next((v for v in a.group(2, 3, 4) if v is not None), "")
+        attrs.append(f' {a.group(1)}="{_ATTR_ESCAPE.sub(lambda e: _ATTR_ENTITY[e.group(0)], value)}"')
+    name = m.group(1)
+    return f"<{name}{''.join(attrs)}" + (" />" if name in _EMPTY else ">")

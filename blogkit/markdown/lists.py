@@ -23,6 +23,9 @@ def _merge_adjacent(tokens: list[Token]) -> list[Token]:
         if (tok.type in _OPEN and out and out[-1].type == tok.type.replace("_open", "_close")
                 and out[-1].level == tok.level):
             out.pop()
+            opener = next((t for t in reversed(out) if t.type == tok.type and t.level == tok.level), None)
+            if opener is not None and opener.map and tok.map:
+                opener.map = [opener.map[0], tok.map[1]]  # the merged list spans both (layout.py)
             continue
         out.append(tok)
     return out

@@ -12,6 +12,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from .code import code_block, code_span
+from .html import kramdown_start_tag
+from .layout import lay_out
 
 NBSP = "\u00a0"
 BACKLINK = "&#8617;"
@@ -113,7 +115,29 @@ def _fn_anchor(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: 
     # kramdown puts the backlink in the last paragraph, or a new one after another block.
     if idx > 0 and tokens[idx - 1].type in ("paragraph_close", "footnote_anchor", "inline"):
         return link
-    return f"<p>{link}</p>\n"
+    return f"<p>{link.removeprefix(NBSP)}</p>\n"  # a paragraph of its own: no space before it
+
+
+def _html_inline(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    return kramdown_start_tag(tokens[idx].content)
+
+
+def install_layout(md: MarkdownIt) -> None:
+    """Render through layout.lay_out: kramdown's indentation and kept blank lines. The source
+    lines come in ``env["kd_lines"]`` (Markdown.render puts them there)."""
+    renderer = md.renderer
+
+    def render(tokens: Sequence[Token], options: Any, env: Any) -> str:
+        def one(i: int) -> str:
+            tok = tokens[i]
+            if tok.type == "inline":
+                return renderer.renderInline(tok.children, options, env) if tok.children else ""
+            if tok.type in renderer.rules:
+                return str(renderer.rules[tok.type](tokens, i, options, env))
+            return str(renderer.renderToken(tokens, i, options, env))
+        return lay_out(tokens, one, (env or {}).get("kd_lines") or [])
+
+    renderer.render = render  # type: ignore[method-assign]
 
 
 def install_renderers(md: MarkdownIt) -> None:
@@ -132,3 +156,5 @@ def install_renderers(md: MarkdownIt) -> None:
     md.add_render_rule("footnote_open", _fn_open)
     md.add_render_rule("footnote_close", _fn_close)
     md.add_render_rule("footnote_anchor", _fn_anchor)
+    md.add_render_rule("html_inline", _html_inline)
+    install_layout(md)

@@ -102,6 +102,9 @@ def page(browser):  # type: ignore[no-untyped-def]
     pg = context.new_page()
     pg.requests = []  # type: ignore[attr-defined]
     pg.on("request", lambda r: pg.requests.append(r.url))  # type: ignore[attr-defined]
+    pg.console_lines = []  # type: ignore[attr-defined]
+    pg.on("console", lambda m: pg.console_lines.append(f"{m.type}: {m.text}"))  # type: ignore[attr-defined]
+    pg.on("pageerror", lambda e: pg.console_lines.append(f"pageerror: {e}"))  # type: ignore[attr-defined]
     yield pg
     context.close()
 
@@ -109,10 +112,15 @@ def page(browser):  # type: ignore[no-untyped-def]
 def settled(page, query: str | None = None) -> None:  # type: ignore[no-untyped-def]
     """The status line shows a finished search — for ``query`` when given: right after Enter
     the previous query's status is still there and would pass for this one's (seen once)."""
-    page.wait_for_function("""(q) => {
-        const s = document.querySelector('[data-search-status]').textContent;
-        return s && !s.endsWith('…') && (q === null || s.includes(q));
-    }""", arg=query)
+    try:
+        page.wait_for_function("""(q) => {
+            const s = document.querySelector('[data-search-status]').textContent;
+            return s && !s.endsWith('…') && (q === null || s.includes(q));
+        }""", arg=query)
+    except sync_api.TimeoutError:
+        status = page.text_content("[data-search-status]")
+        raise AssertionError(f"search for {query!r} did not finish: status {status!r}, url {page.url}, "
+                             f"console {getattr(page, 'console_lines', [])[-5:]}") from None
 
 
 def search(page, base: str, query: str) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]

@@ -1,7 +1,8 @@
 """Print the kramdown match rate per area: ``python tests/kramdown/compare.py [-v] [area...]``.
 
 ``-v`` shows a diff for each mismatching case; ``--write-expected`` adds every case that
-matches now to ``expected_to_match.txt`` (the list the pytest regression test enforces).
+matches now to ``expected_to_match.txt`` and every byte-identical one to ``expected_exact.txt``
+(the lists the pytest regression tests enforce).
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import EXPECTED, compare, load_cases, pretty, read_expected  # noqa: E402
+from harness import EXACT, EXPECTED, compare, load_cases, pretty, read_expected  # noqa: E402
 
 
 def main(argv: list[str]) -> int:
@@ -33,9 +34,12 @@ def main(argv: list[str]) -> int:
                                                  pretty(got).split("\n"),
                                                  "kramdown", "blogkit", lineterm="", n=2):
                     print("   ", line)
+    exact = {case.ident for case, ok, _w, _g in compare(cases, exact=True) if ok}
     if "--write-expected" in argv:
         EXPECTED.write_text("\n".join(sorted(read_expected() | matching)) + "\n",
                             encoding="utf-8")
+        EXACT.write_text("\n".join(sorted(read_expected(EXACT) | exact)) + "\n", encoding="utf-8")
+    print(f"{'BYTE-IDENTICAL':14s} {len(exact):3d}/{len(cases):3d}")
     total = sum(len(v) for v in per.values())
     good = sum(sum(v) for v in per.values())
     for area, oks in sorted(per.items()):
