@@ -116,7 +116,7 @@ def settled(page, query: str | None = None) -> None:  # type: ignore[no-untyped-
         page.wait_for_function("""(q) => {
             const s = document.querySelector('[data-search-status]').textContent;
             return s && !s.endsWith('…') && (q === null || s.includes(q));
-        }""", arg=query)
+        }""", arg=query, timeout=90_000)  # the first query loads the 1,000-post index: slow on a busy machine
     except sync_api.TimeoutError:
         status = page.text_content("[data-search-status]")
         raise AssertionError(f"search for {query!r} did not finish: status {status!r}, url {page.url}, "
