@@ -44,7 +44,10 @@ def render_context(site: Path) -> tuple[RenderContext, float]:
     captured: list[RenderContext] = []
     started = time.perf_counter()
     log = ProblemLog()
-    render_site(config, read_site(config, log), log, generators=[lambda ctx: captured.append(ctx) or []])
+    # render_site streams its outputs: consume it, or nothing (the generator included) runs
+    for _output in render_site(config, read_site(config, log), log,
+                               generators=[lambda ctx: captured.append(ctx) or []]):
+        pass
     return captured[0], time.perf_counter() - started
 
 
