@@ -222,6 +222,11 @@ def strip_html(text: Any) -> str:
     return _STRIP_TAGS.sub("", _STRIP_BLOCKS.sub("", ruby_to_s(text)))
 
 
+def normalize_whitespace(text: Any) -> str:
+    """Jekyll's: Ruby's ``\\s`` is ASCII whitespace only, so a full-width space (U+3000) stays."""
+    return re.sub(r"[ \t\r\n\f\v]+", " ", ruby_to_s(text)).strip(" \t\r\n\f\v\0")
+
+
 def xml_escape(text: Any) -> Markup:
     s = ruby_to_s(text)
     for raw, ent in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&apos;")):
@@ -569,7 +574,7 @@ def make_filters(ctx: FilterContext) -> dict[str, Callable[..., Any]]:
         "where": where, "where_exp": where_exp, "find": find, "find_exp": find_exp,
         "group_by": group_by, "group_by_exp": group_by_exp, "sort": sort, "sample": sample,
         "array_to_sentence_string": array_to_sentence_string,
-        "normalize_whitespace": lambda s: re.sub(r"[ \t\r\n\f\v]+", " ", ruby_to_s(s)).strip(" \t\r\n\f\v\0"),
+        "normalize_whitespace": normalize_whitespace,
         "strip_index": lambda s: s if not ruby_to_s(s) else re.sub(r"/index\.html?$", "/", ruby_to_s(s)),
         "strip_html": strip_html,
         "push": lambda a, v: a + [v] if isinstance(a, list) else a,

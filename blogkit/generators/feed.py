@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from ..dates import xmlschema
+from ..filters import normalize_whitespace, strip_html
 from ..markdown import smartify
 from ..site import Output
 from ..slugify import slugify
@@ -23,8 +24,6 @@ if TYPE_CHECKING:
     from ..render.site import RenderContext
 
 GENERATOR = '<generator uri="https://jekyllrb.com/" version="4.3.1">Jekyll</generator>'
-_STRIP = re.compile(r"<script.*?</script>|<!--.*?-->|<style.*?</style>", re.S | re.I)
-_TAG = re.compile(r"<.*?>", re.S)
 _TAG_FEED_OK = re.compile(r"^[A-Za-z0-9_]+$")
 
 
@@ -33,14 +32,6 @@ class FeedSpec:
     path: str                      # URL path, e.g. /feed.xml
     title_suffix: str | None       # " | <Category>" part
     posts: tuple[dict[str, Any], ...]
-
-
-def strip_html(text: object) -> str:
-    return _TAG.sub("", _STRIP.sub("", str(text or "")))
-
-
-def normalize_whitespace(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def feed_config(config: Any) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from typing import Any, Callable, Mapping
 
 from markupsafe import Markup, escape
 
-from ..filters import strip_html
+from ..filters import normalize_whitespace, strip_html
 from ..slugify import slugify
 from ..urls import relative_url
 
@@ -60,10 +60,6 @@ def escape_once(text: str) -> str:
     return _ESCAPE_ONCE.sub(lambda m: _HTML_ESCAPE[m.group(0)[0]], text)
 
 
-def _normalize_whitespace(text: str) -> str:
-    return re.sub(r"[ \t\r\n\f\v]+", " ", text).strip(" \t\r\n\f\v\0")
-
-
 class SeoTag:
     """The plugin's Drop: every value computed as drop.rb computes it (None = nil)."""
 
@@ -76,7 +72,7 @@ class SeoTag:
     # -- strings: markdownify, strip_html, normalize_whitespace, escape_once; "" is nil --
     def fmt(self, value: Any) -> str | None:
         text = str(self.f["markdownify"](_to_s(value)))
-        text = escape_once(_normalize_whitespace(strip_html(text)))
+        text = escape_once(normalize_whitespace(strip_html(text)))
         return text or None
 
     def site_title(self) -> str | None:
