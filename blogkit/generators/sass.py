@@ -23,7 +23,7 @@ from ..content.discover import inside
 from ..content.model import Document
 from ..errors import BlogkitError, Location, Severity
 from ..site import Output
-from ..render.tracking import digest
+from ..render.tracking import files_digest
 
 if TYPE_CHECKING:
     from ..render.site import RenderContext
@@ -59,16 +59,6 @@ def load_paths(source: Path, opts: Mapping[str, Any]) -> list[Path]:
     return out
 
 
-def _tree_fingerprint(paths: list[Path]) -> str:
-    """Every partial an import could reach: a changed one must recompile every sheet."""
-    parts = []
-    for root in paths:
-        for path in sorted(root.rglob("*")):
-            if path.is_file():
-                parts.append(f"{path}:{digest(path.read_bytes())}")
-    return digest(*parts)
-
-
 def generate(ctx: "RenderContext") -> list[Output]:
     sheets = [doc for doc in ctx.model.pages if is_sass(doc)]
     if not sheets:
@@ -84,7 +74,7 @@ def generate(ctx: "RenderContext") -> list[Output]:
         return []
     opts = options(ctx.config.data)
     paths = load_paths(ctx.config.source, opts)
-    tree = _tree_fingerprint(paths)
+    tree = files_digest(paths)  # every partial an import could reach
     out: list[Output] = []
     for doc in sheets:
         css_dest = doc.dest

@@ -29,7 +29,7 @@ from .env import Renderer, make_env
 from .documents import render_outputs
 from .layouts import MissingLayout, render_layouts
 from .incremental import Incremental, KeepBytes, OutputRecord, RenderedHTML, TaggedBytes, Unchanged
-from .tracking import Recording, TrackedDict, TrackedList, TrackedView, digest, shallow
+from .tracking import Recording, TrackedDict, TrackedList, TrackedView, digest, files_digest, shallow
 from .views import doc_view, link_neighbours, site_view
 
 
@@ -338,13 +338,8 @@ def make_resolver(views: dict[str, TrackedView], site: dict[str, Any]) -> Callab
 
 def global_fingerprint(config: SiteConfig, renderer: Renderer) -> str:
     """Everything every output depends on: blogkit's code and theme, the config, the templates."""
-    templates = []
-    for base in renderer.loader.searchpath:
-        for path in sorted(base.rglob("*")):
-            if path.is_file():
-                templates.append(f"{path}:{digest(path.read_bytes())}")
     return digest(package_fingerprint(), json.dumps(config.data, sort_keys=True, default=str),
-                  sorted(config.features), *templates)
+                  sorted(config.features), files_digest(renderer.loader.searchpath))
 
 
 def default_generators() -> list[Generator]:

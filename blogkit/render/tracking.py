@@ -44,6 +44,17 @@ def file_dep(path: Any) -> str:
     return f"file:{path}"
 
 
+def files_digest(roots: Any) -> str:
+    """Every file under ``roots`` (paths and bytes): templates, Sass partials — what an output
+    may read without naming it."""
+    parts = []
+    for root in roots:
+        for path in sorted(root.rglob("*")):
+            if path.is_file():
+                parts.append(f"{path}:{digest(path.read_bytes())}")
+    return digest(*parts)
+
+
 def digest(*parts: object) -> str:
     h = hashlib.blake2b(digest_size=16)
     for part in parts:
