@@ -13,11 +13,12 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
+
+from .layout import BLANK_LINE
 from mdit_py_plugins.deflist import deflist_plugin
 
 BlockRule = Callable[[StateBlock, int, int, bool], bool]
 _DD = re.compile(r" {0,3}:[ \t]")
-_BLANK = re.compile(r"[ \t>]*\Z")
 _ANY_DD = re.compile(r"^[ \t>]*:[ \t]", re.M)
 _MAX_TERM_LINES = 16
 
@@ -81,7 +82,7 @@ def dd_paragraphs(state: StateCore) -> None:
         # The plugin's dd map can start at the term line; the first child's map is right.
         child = tokens[i + 1] if i + 1 < len(tokens) else None
         start = child.map[0] if child is not None and child.map else tok.map[0]
-        blank_before = start > 0 and bool(_BLANK.match(lines[start - 1]))
+        blank_before = start > 0 and bool(BLANK_LINE.match(lines[start - 1]))
         first = True
         for k in range(i + 1, len(tokens)):
             t = tokens[k]

@@ -29,7 +29,9 @@ _STEP = {"bullet_list": 2, "ordered_list": 2, "list_item": 2, "blockquote": 2, "
 _NO_BLANKS = {"bullet_list", "ordered_list", "table", "thead", "tbody", "tfoot", "tr", "dl", "footnote_block"}
 # rendered with their own fixed indentation (render.py writes kramdown's footnote markup)
 _PREFORMATTED = {"footnote_block_open", "footnote_block_close", "footnote_open", "footnote_close"}
-_BLANK = re.compile(r"[ \t>]*\Z")  # blank, also inside a blockquote ("> " markers only)
+# A blank source line, also inside a blockquote ("> " markers only): lists.py and deflist.py
+# decide looseness with the same test.
+BLANK_LINE = re.compile(r"[ \t>]*\Z")
 
 
 def _base(tok: Token) -> str:
@@ -45,7 +47,7 @@ def blank_runs(lines: Sequence[str], start: int, end: int, covered: frozenset[in
     ``skip_leading`` a run at the very start does not count (a document's leading blanks)."""
     runs, in_run, leading = 0, False, skip_leading
     for n in range(max(start, 0), min(max(end, 0), len(lines))):
-        blank = n not in covered and _BLANK.match(lines[n]) is not None
+        blank = n not in covered and BLANK_LINE.match(lines[n]) is not None
         if leading:
             if blank:
                 continue
@@ -75,7 +77,7 @@ def footnote_lines(tokens: Sequence[Token], lines: Sequence[str]) -> frozenset[i
 def content_end(lines: Sequence[str], start: int, end: int) -> int:
     """A block's end without the blank lines markdown-it counts into it (a list's map runs
     past the blank line that ended it)."""
-    while end > start + 1 and end - 1 < len(lines) and _BLANK.match(lines[end - 1]):
+    while end > start + 1 and end - 1 < len(lines) and BLANK_LINE.match(lines[end - 1]):
         end -= 1
     return end
 

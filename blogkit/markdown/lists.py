@@ -11,7 +11,8 @@ import re
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-_BLANK = re.compile(r"[ \t>]*\Z")
+from .layout import BLANK_LINE
+
 _TASK = re.compile(r"\[([ xX])\][ \t]+(?=\S)")
 _OPEN = ("bullet_list_open", "ordered_list_open")
 
@@ -42,7 +43,7 @@ def _nest_type_changes(tokens: list[Token], lines: list[str]) -> None:
             i += 1
             continue
         start = nxt.map[0]
-        if start == 0 or _BLANK.match(lines[start - 1]):
+        if start == 0 or BLANK_LINE.match(lines[start - 1]):
             i += 1
             continue
         depth, j = 0, i + 1
@@ -93,7 +94,7 @@ def _decide_paragraphs(tokens: list[Token], items: list[tuple[int, int]],
             continue
         para = tokens[first]
         end = para.map[1] if para.map else None
-        blank_after = end is not None and end < len(lines) and bool(_BLANK.match(lines[end]))
+        blank_after = end is not None and end < len(lines) and bool(BLANK_LINE.match(lines[end]))
         more_in_item = any(tokens[k].level == level and tokens[k].nesting >= 0
                            for k in range(first + 3, b))
         wrap = blank_after and (not last or more_in_item)
