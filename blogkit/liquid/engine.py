@@ -165,8 +165,8 @@ class LiquidEngine:
 
     def _render_doc(self, doc: Document, view: dict[str, Any], site: dict[str, Any],
                     log: ProblemLog) -> Document:
-        if doc.data.get("render_with_liquid") is False:
-            return doc
+        if not self._needs_liquid(doc):
+            return doc  # (before the scope: copying the site for every page was the cost)
         self.raw_bodies[doc.rel_path] = doc.body
         scope = {"page": view, "site": site_for(site, view), "paginator": None}
         changes: dict[str, str] = {}
