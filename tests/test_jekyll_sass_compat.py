@@ -65,7 +65,7 @@ def test_without_libsass_the_page_is_a_warning_and_the_rest_builds(tmp_path: Pat
     assert (tmp_path / "out" / "index.html").is_file()
     assert not (tmp_path / "out" / "css" / "site.css").exists()
     [problem] = [p for p in log.problems if p.code == "sass-missing"]
-    assert str(problem.where).startswith("css/site.scss") and "blogkit[sass]" in (problem.hint or "")
+    assert str(problem.where) == "css/site.scss:1" and "blogkit[sass]" in (problem.hint or "")
 
 
 def test_an_edited_partial_recompiles_incrementally(tmp_path: Path) -> None:

@@ -69,7 +69,7 @@ def generate(ctx: "RenderContext") -> list[Output]:
         for doc in sheets:
             ctx.log.add(BlogkitError(
                 "this Sass/SCSS page needs libsass to become CSS; it was not written",
-                Location(doc.rel_path), "pip install 'blogkit[sass]' (or remove its front matter to "
+                Location(doc.rel_path, 1), "pip install 'blogkit[sass]' (or remove its front matter to "
                 "copy it as it is)", code="sass-missing").to_problem(Severity.WARNING))
         return []
     opts = options(ctx.config.data)
