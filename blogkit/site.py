@@ -56,7 +56,7 @@ class BuildCache:
 
     markdown: dict[str, Any] = field(default_factory=dict)   # markdown key -> Rendered
     docs: dict[str, Any] = field(default_factory=dict)       # read key -> Document
-    manifest: dict[str, Any] | None = None                   # rid -> OutputRecord of the last build
+    manifest: Any = None                                     # the last build's render.incremental.Manifest
     outputs_digest: str | None = None                        # the last build's output set (output.py)
 
 
@@ -275,6 +275,7 @@ def build(config: SiteConfig, progress: Progress = null_progress,
     (every input is fingerprinted), so it is accepted and not needed.
     """
     from .liquid import template_engine
+    from .render.incremental import Manifest
     from .render.site import render_site  # late import: rendering pulls in Markdown and Jinja
 
     started = _time.perf_counter()
@@ -300,12 +301,12 @@ def build(config: SiteConfig, progress: Progress = null_progress,
             previous = cache.manifest
         else:
             loaded = store.get(manifest_key)
-            previous = loaded if isinstance(loaded, dict) else {}
+            previous = loaded if isinstance(loaded, Manifest) else Manifest({})
         contexts: list[Any] = []
         writer = OutputWriter(config.destination, tuple(str(k) for k in (config.get("keep_files") or [])))
         outputs = render_site(config, model, log, progress, store=store,
                               memo=cache.markdown if cache is not None else None,
-                              previous=previous, contexts=contexts, stager=writer.stager)
+                              previous=previous.records, previous_basis=previous.basis, contexts=contexts, stager=writer.stager)
         try:
             tagged = stage_outputs(writer, outputs, log, progress)
             if log.errors:

@@ -5,6 +5,7 @@ built by ``taxonomy`` rather than object references, so records stay picklable a
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -48,6 +49,7 @@ class Document:
     doc_id: str = ""                # page.id (posts)
     key_lines: Mapping[str, int] = field(default_factory=dict)
     source_hash: str = ""           # hash of the file's bytes: the fingerprint incremental builds use
+    shape: str = ""                 # hash of everything but the body: see ``shape_of``
 
     @property
     def is_post(self) -> bool:
@@ -56,11 +58,27 @@ class Document:
     # Pickled (the read cache) with the texts as UTF-8 bytes: pickling a str makes CPython keep
     # a UTF-8 copy inside the str object for good, which on 5,000 posts was ~80 MB of memory.
     def __getstate__(self) -> list[Any]:
-        return [_pack(getattr(self, f.name)) if f.name in _TEXTS else getattr(self, f.name) for f in fields(self)]
+        return [_pack(getattr(self, name)) if name in _TEXTS else getattr(self, name) for name in _FIELDS]
 
     def __setstate__(self, state: list[Any]) -> None:
-        for f, value in zip(fields(self), state):
-            object.__setattr__(self, f.name, _unpack(value) if f.name in _TEXTS else value)
+        for name, value in zip(_FIELDS, state):
+            object.__setattr__(self, name, _unpack(value) if name in _TEXTS else value)
+
+
+# What a document's body alone decides. Everything else (front matter, URL, date, tags, layout...)
+# is its *shape*: while every document keeps its shape, no page of the site changes its
+# arguments, list membership or order, which is what lets an edit build skip the per-output
+# argument check (render/delta.py).
+BODY_DERIVED = frozenset({"body", "excerpt_source", "reading_time", "source_hash", "shape"})
+
+
+def shape_of(doc: Document) -> str:
+    parts = [repr(sorted(doc.data.items(), key=str)) if f.name == "data" else repr(getattr(doc, f.name))
+             for f in fields(doc) if f.name not in BODY_DERIVED]
+    return hashlib.blake2b("\0".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+_FIELDS = tuple(f.name for f in fields(Document))  # (once: unpickling 5,000 documents asked each time)
 
 
 @dataclass(frozen=True, slots=True)

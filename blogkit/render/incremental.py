@@ -27,6 +27,14 @@ class OutputRecord:
     mtime_ns: int = -1
 
 
+@dataclass
+class Manifest:
+    """What a build leaves for the next: its output records and the basis they were made on."""
+
+    records: dict[str, OutputRecord]
+    basis: str = ""
+
+
 class RenderedHTML(str):
     """Rendered output that remembers which render call made it (so its file can be recorded)."""
 
@@ -69,6 +77,17 @@ class Incremental:
     fp_of: Callable[[str], str | None] = lambda dep: None
     current: dict[str, OutputRecord] = field(default_factory=dict)
     skipped: int = 0
+    basis: str = ""                                   # this build's (render/delta.py)
+    # Template outputs known to be unchanged without computing their base (render/delta.py);
+    # None when the last build had another basis (every output gets the full check).
+    plan: dict[str, OutputRecord] | None = None
+
+    def kept_by_plan(self, rid: str) -> OutputRecord | None:
+        rec = self.plan.get(rid) if self.plan is not None else None
+        if rec is not None:
+            self.current[rid] = rec
+            self.skipped += 1
+        return rec
 
     def unchanged(self, rid: str, base: str) -> OutputRecord | None:
         rec = self.check(rid, base)
@@ -113,8 +132,8 @@ class Incremental:
             return
         rec.dest, rec.size, rec.mtime_ns = rel, st.st_size, st.st_mtime_ns
 
-    def finished(self) -> dict[str, OutputRecord]:
-        return {rid: rec for rid, rec in self.current.items() if rec.dest is not None}
+    def finished(self) -> Manifest:
+        return Manifest({rid: rec for rid, rec in self.current.items() if rec.dest is not None}, self.basis)
 
 
 def collect_tagged(outputs: list[Any]) -> list[tuple[str, str]]:

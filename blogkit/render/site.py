@@ -29,6 +29,7 @@ from .env import Renderer, make_env
 from .documents import render_outputs
 from .layouts import MissingLayout, render_layouts
 from .incremental import Incremental, KeepBytes, OutputRecord, RenderedHTML, TaggedBytes, Unchanged
+from .delta import keep_plan, site_basis
 from .tracking import Recording, TrackedDict, TrackedList, TrackedView, digest, files_digest, shallow
 from .views import doc_view, link_neighbours, site_view
 
@@ -57,10 +58,13 @@ class RenderContext:
 
     def will_keep(self, layout: str | None, page: dict[str, Any], origin: str, content_fp: str) -> bool:
         """Would ``render`` keep this output as it is (incremental)? Changes nothing."""
-        if self.incremental is None:
+        inc = self.incremental
+        if inc is None:
             return False
         rid = self._rid(layout, page, origin, None)
-        return self.incremental.check(rid, self._base(rid, page, None, content_fp)) is not None
+        if inc.plan is not None and rid in inc.plan:
+            return True
+        return inc.check(rid, self._base(rid, page, None, content_fp)) is not None
 
     def render(self, layout: str | None, page: dict[str, Any], content: str | Callable[[], str], origin: str,
                paginator: dict[str, Any] | None = None, content_fp: str | None = None) -> str | None:
@@ -71,6 +75,10 @@ class RenderContext:
         """
         rid = self._rid(layout, page, origin, paginator)
         inc, base = self.incremental, ""
+        if inc is not None and inc.kept_by_plan(rid) is not None:
+            for problem in inc.current[rid].warnings:
+                self.log.add(problem)
+            return Unchanged("", rid)
         if inc is not None:
             if content_fp is None:
                 content = content() if callable(content) else content
@@ -101,6 +109,11 @@ class RenderContext:
         for problem in warnings:
             self.log.add(problem)
         if inc is not None:
+            # The source document is a dependency even when no template read its view (a
+            # paginated index renders its body directly): an edit plan must not keep it.
+            own = "doc:" + origin
+            if own not in reads and inc.fp_of(own) is not None:
+                reads.add(own)
             inc.remember(rid, base, reads, warnings)
         return RenderedHTML(html, rid)
 
@@ -230,7 +243,7 @@ def _tracked_view(doc: Document, lookup: Callable[[str], Rendered | None]) -> Tr
 def render_site(config: SiteConfig, model: SiteModel, log: ProblemLog,
                 progress: Progress = null_progress, generators: list[Generator] | None = None,
                 store: Cache | None = None, memo: dict[str, Any] | None = None,
-                previous: dict[str, OutputRecord] | None = None,
+                previous: dict[str, OutputRecord] | None = None, previous_basis: str | None = None,
                 contexts: list[RenderContext] | None = None, stager: Stager | None = None) -> Iterator[Output]:
     """Yield every output file. ``previous`` (the last build's records) enables skipping.
     With ``stager``, documents rendered in worker processes are staged there (``Output.staged``)."""
@@ -284,7 +297,11 @@ def render_site(config: SiteConfig, model: SiteModel, log: ProblemLog,
         global_fp = global_fingerprint(config, renderer)
         if engine is not None and engine.use_layouts:
             global_fp = digest(global_fp, *engine.layout_names())
-        ctx.incremental = Incremental(previous, config.destination, global_fp, make_resolver(views, site))
+        resolver = make_resolver(views, site)
+        basis = site_basis(global_fp, model)
+        ctx.incremental = Incremental(previous, config.destination, global_fp, resolver, basis=basis)
+        if previous_basis == basis:  # only bodies changed: no page's arguments did (render/delta.py)
+            ctx.incremental.plan = keep_plan(previous, resolver, config.destination)
     if contexts is not None:
         contexts.append(ctx)
 

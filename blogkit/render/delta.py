@@ -1,0 +1,54 @@
+"""Edit builds: which outputs can be kept without checking their render arguments.
+
+An incremental build keeps an output when its *base* (code, config, templates and the render
+call's arguments: the page and paginator passed in) and every dependency its templates read are
+unchanged. Computing the base of every page on a 5,000-post site (archive pages hold paginators
+of views) costs more than the rest of an edit build, and it is wasted on the usual edit: one
+post's body.
+
+The shortcut. A page's arguments are made from the config, the templates and the *structure*
+of the site — which documents exist, in which order, with which front matter, URL, date, tags,
+categories and layout (each document's ``shape``, see content/model.py) — never from a body.
+So when this build's ``basis`` (global fingerprint + structure) equals the last build's, every
+base is the same too, and an output can be kept when what it read is unchanged (each recorded
+dependency's fingerprint: a post's view changes with its body, ``site.time`` with the clock)
+and its file is intact. That check is a few dictionary lookups and one ``stat`` per output.
+Any difference in the basis — one tag, one title, a new post, a template — falls back to the
+full check, so the shortcut can only be taken where it gives the full check's answer.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable
+
+from ..content.model import SiteModel
+from .incremental import OutputRecord
+from .tracking import digest
+
+
+def site_basis(global_fp: str, model: SiteModel) -> str:
+    """The global fingerprint and the site's structure: the posts in site.posts order and the
+    pages, each by path and shape, and the static files (bodies are not part of it)."""
+    return digest(global_fp,
+                  *(f"P{d.rel_path}\0{d.shape}" for d in model.posts),
+                  *(f"G{d.rel_path}\0{d.shape}" for d in model.pages),
+                  *(f"S{s.rel_path}\0{s.dest}" for s in model.static_files))
+
+
+def keep_plan(previous: dict[str, OutputRecord], fp_of: Callable[[str], str | None],
+              dest_root: Path) -> dict[str, OutputRecord]:
+    """The previous records that still hold: every dependency has its recorded fingerprint and
+    the written file has its recorded size and mtime. Valid only when the basis is unchanged."""
+    root = str(dest_root)
+    kept: dict[str, OutputRecord] = {}
+    for rid, rec in previous.items():
+        if rec.dest is None or any(fp_of(dep) != fp for dep, fp in rec.deps):
+            continue
+        try:
+            st = os.stat(f"{root}/{rec.dest}")
+        except OSError:
+            continue
+        if st.st_size == rec.size and st.st_mtime_ns == rec.mtime_ns:
+            kept[rid] = rec
+    return kept

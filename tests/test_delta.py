@@ -1,0 +1,144 @@
+"""Edit builds that skip the per-output argument check (render/delta.py) must give exactly the
+cold build's bytes. Each body-only edit below is asserted to take that path (a spy on
+``keep_plan``), so a silent fallback to the full check cannot make these tests pass."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+import blogkit.render.site as render_site
+from blogkit.config import load_config
+from blogkit.site import BuildCache, build
+from sitekit import write_files
+from test_incremental import _sub, cold, tree
+
+CONFIG = """title: Delta
+url: https://example.com
+timezone: Asia/Tokyo
+time: 2025-12-01 00:00:00 +0900
+paginate: 2
+plugins: [jekyll-paginate, jekyll-feed]
+"""
+
+
+def post(i: int, body: str) -> str:
+    return (f"---\nlayout: post\ntitle: Post {i}\ntags: [t{i % 2}]\ncategories: [c{i % 3}]\n---\n"
+            f"First paragraph of {i}. {body}\n\nSecond paragraph of {i}.\n")
+
+
+def site_files() -> dict[str, str]:
+    files = {
+        "_config.yml": CONFIG,
+        "_layouts/default.html": "<html><title>{{ page.title }}</title><body>{{ content }}</body></html>\n",
+        "_layouts/post.html": ("---\nlayout: default\n---\n<article>{{ content }}</article>\n"
+                               "{% if page.previous %}<a href=\"{{ page.previous.url }}\">{{ page.previous.title }}</a>{% endif %}\n"),
+        # a paginated index whose own body is the template (rendered without reading its view)
+        "index.html": ("---\nlayout: default\n---\n<h1>Newest</h1>\n"
+                       "{% for p in paginator.posts %}<section>{{ p.excerpt }}</section>{% endfor %}\n"),
+        # a page whose body shows another post's content through Liquid
+        "latest.md": "---\nlayout: default\ntitle: Latest\n---\n{{ site.posts.first.content }}\n",
+        "about.md": "---\nlayout: default\ntitle: About\n---\nAbout this blog.\n",
+    }
+    for i in range(7):
+        files[f"_posts/2025-0{i + 1}-10-post-{i}.md"] = post(i, "")
+    return files
+
+
+BODY_EDITS: dict[str, Callable[[Path], None]] = {
+    "an old post's second paragraph": lambda s: _sub(s / "_posts/2025-02-10-post-1.md", "Second paragraph of 1",
+                                                     "Rewritten second paragraph"),
+    "the newest post's excerpt (home page, feed, latest.md)": lambda s: _sub(
+        s / "_posts/2025-07-10-post-6.md", "First paragraph of 6.", "A new opening for 6."),
+    "the paginated index's own body": lambda s: _sub(s / "index.html", "<h1>Newest</h1>", "<h1>Latest posts</h1>"),
+    "a post body that now uses Liquid": lambda s: _sub(s / "_posts/2025-04-10-post-3.md", "Second paragraph of 3.",
+                                                       "Written for {{ site.title }}."),
+    "a page's body": lambda s: _sub(s / "about.md", "About this blog.", "About this *new* blog."),
+}
+
+
+@pytest.mark.parametrize("in_process", [False, True], ids=["disk-cache", "server-cache"])
+def test_body_edits_take_the_plan_and_equal_a_cold_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        in_process: bool) -> None:
+    site = write_files(tmp_path / "site", site_files())
+    dest = tmp_path / "warm"
+    memory = BuildCache() if in_process else None
+    plans: list[int] = []
+    real = render_site.keep_plan
+
+    def spy(*args: Any) -> Any:
+        plan = real(*args)
+        plans.append(len(plan))
+        return plan
+
+    monkeypatch.setattr(render_site, "keep_plan", spy)
+
+    def warm() -> tuple[dict[str, bytes], int]:
+        config, _ = load_config(site, destination=dest)
+        report = build(config, cache=memory)
+        return tree(dest), report.stats.written
+
+    assert warm()[0] == cold(site, tmp_path, monkeypatch)
+    for name, edit in BODY_EDITS.items():
+        plans.clear()
+        edit(site)
+        got, written = warm()
+        assert plans and plans[0] > 0, f"{name}: the edit build did not use the plan"
+        want = cold(site, tmp_path, monkeypatch)
+        assert set(got) == set(want), name
+        assert [p for p in want if got[p] != want[p]] == [], f"after {name}"
+        assert written > 0, name
+
+    # a front-matter edit changes the site's structure: no plan, the full check, still right
+    plans.clear()
+    _sub(site / "_posts/2025-03-10-post-2.md", "title: Post 2", "title: Post two")
+    got, _ = warm()
+    assert plans == []
+    want = cold(site, tmp_path, monkeypatch)
+    assert [p for p in want if got.get(p) != want[p]] == []
+
+
+def test_a_hand_edited_output_is_restored_by_an_edit_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = write_files(tmp_path / "site", site_files())
+    dest = tmp_path / "out"
+    config, _ = load_config(site, destination=dest)
+    build(config)
+    about = dest / "about.html"
+    about.write_text("tampered", encoding="utf-8")
+    _sub(site / "_posts/2025-02-10-post-1.md", "Second paragraph of 1", "Another second paragraph")
+    build(config)
+    assert tree(dest) == cold(site, tmp_path, monkeypatch)
+
+
+def test_an_output_that_shows_the_clock_is_rendered_again(tmp_path: Path) -> None:
+    """site.time is now (no `time:` in the config): it changes between two edit builds, and a
+    page that shows it must follow although its structure and body did not change."""
+    files = site_files()
+    files["_config.yml"] = CONFIG.replace("time: 2025-12-01 00:00:00 +0900\n", "")
+    files["about.md"] = "---\nlayout: default\ntitle: About\n---\nBuilt at {{ site.time | date: '%s' }}.\n"
+    site = write_files(tmp_path / "site", files)
+    dest = tmp_path / "out"
+    config, _ = load_config(site, destination=dest)
+    build(config)
+    first = (dest / "about.html").read_text(encoding="utf-8")
+    time.sleep(1.1)  # site.time has whole seconds
+    _sub(site / "_posts/2025-02-10-post-1.md", "Second paragraph of 1", "Edited")
+    config, _ = load_config(site, destination=dest)
+    build(config)
+    assert (dest / "about.html").read_text(encoding="utf-8") != first
+
+
+def test_shape_ignores_the_body_and_sees_the_front_matter(tmp_path: Path) -> None:
+    from blogkit.site import read_site
+    from blogkit.errors import ProblemLog
+
+    site = write_files(tmp_path / "site", site_files())
+    config, _ = load_config(site, destination=tmp_path / "out")
+    shapes = {d.rel_path: d.shape for d in read_site(config, ProblemLog()).posts}
+    _sub(site / "_posts/2025-02-10-post-1.md", "Second paragraph of 1", "Other words")
+    _sub(site / "_posts/2025-03-10-post-2.md", "tags: [t0]", "tags: [t0, extra]")
+    again = {d.rel_path: d.shape for d in read_site(config, ProblemLog()).posts}
+    assert again["_posts/2025-02-10-post-1.md"] == shapes["_posts/2025-02-10-post-1.md"]
+    assert again["_posts/2025-03-10-post-2.md"] != shapes["_posts/2025-03-10-post-2.md"]
