@@ -119,6 +119,7 @@ def expand_template(template: str, values: Mapping[str, str]) -> str:
 
 # --- destination paths ------------------------------------------------------------------
 
+_DRIVE = re.compile(r"^[A-Za-z]:")  # (compiled: this runs for every generated page)
 _WINDOWS_DEVICES = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$", re.IGNORECASE)
 
 
@@ -137,7 +138,7 @@ def url_to_relpath(url: str, output_ext: str) -> PurePosixPath:
     for i, part in enumerate(parts):
         if part == "..":
             raise ValueError(f"URL {url!r} would leave the destination ('..' segment)")
-        if i == 0 and re.match(r"^[A-Za-z]:", part):
+        if i == 0 and _DRIVE.match(part):
             raise ValueError(f"URL {url!r} looks like a drive path")
         if _WINDOWS_DEVICES.match(part.rstrip(" .")):
             raise ValueError(f"URL {url!r} contains the Windows device name {part!r}")
