@@ -57,6 +57,7 @@ def markdown_key(options_fingerprint: str, text: str) -> str:
     return MARKDOWN_PREFIX + hashlib.sha256(f"{code_version()}\0{options_fingerprint}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
+FORMAT = 2  # PRAGMA user_version: how values are sealed (2: CRC-32); another is dropped on open
 _MISS = object()
 _SUM = 4  # bytes of CRC-32 in front of every stored value
 
@@ -107,12 +108,18 @@ class Cache:
         try:
             db = sqlite3.connect(path, timeout=5)
             db.execute("PRAGMA schema_version").fetchone()
-            db.execute(AUTO_VACUUM)
+            db.execute(AUTO_VACUUM)  # (first: a new file's first write fixes its vacuum mode)
+            if db.execute("PRAGMA user_version").fetchone()[0] != FORMAT:
+                # values sealed another way: unreadable, yet `keys_present` would count them
+                with db:
+                    db.execute("DROP TABLE IF EXISTS kv")
+                    db.execute(f"PRAGMA user_version = {FORMAT}")
             db.execute(SCHEMA)
         except sqlite3.DatabaseError:
             path.unlink(missing_ok=True)  # not a database, or truncated: start again
             db = sqlite3.connect(path, timeout=5)
             db.execute(AUTO_VACUUM)
+            db.execute(f"PRAGMA user_version = {FORMAT}")
             db.execute(SCHEMA)
         return db
 
@@ -177,6 +184,8 @@ class Cache:
             with self.db:  # one transaction; values pickled as they are inserted, never all at once
                 self.db.executemany("INSERT OR REPLACE INTO kv VALUES (?, ?)",
                                     ((k, _seal(v)) for k, v in items.items()))
+        except sqlite3.OperationalError:
+            pass  # busy or locked (another build writing): not damage, keep the file
         except sqlite3.DatabaseError:
             self._broken()
         except sqlite3.Error:

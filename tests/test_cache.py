@@ -25,6 +25,21 @@ def test_round_trip_and_damaged_values_are_misses(tmp_path: Path) -> None:
     assert again.keys_present(["a", "b"]) == {"a", "b"}
 
 
+def test_values_sealed_by_another_format_are_dropped_on_open(tmp_path: Path) -> None:
+    """An older blogkit's cache (another checksum) would have every key 'present' and every
+    value unreadable: such a file starts empty instead."""
+    path = tmp_path / "c.sqlite"
+    Cache(path).put_many({"a": 1})
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA user_version = 1")
+    db.commit()
+    db.close()
+    again = Cache(path)
+    assert again.keys_present(["a"]) == set()
+    again.put_many({"b": 2})
+    assert Cache(path).get_many(["b"]) == {"b": 2}   # the current format is kept
+
+
 def test_garbage_file_is_replaced(tmp_path: Path) -> None:
     path = tmp_path / "c.sqlite"
     path.write_bytes(b"this is not a database" * 100)

@@ -206,7 +206,7 @@ def prepare_markdown(docs: list[Document], md: Markdown, options: dict[str, Any]
         if memo is not None and key in memo:
             return memo[key]
         value = store.get(key) if store is not None else None
-        if value is None:  # no cache at all: render on demand
+        if value is None:  # no cache, or a damaged value (its key looked present): render it now
             try:
                 value = md.render(text)
             except Exception:  # noqa: BLE001 - already reported above when it failed
