@@ -85,7 +85,7 @@ FEATURE_PLUGINS = {
     "feed": "jekyll-feed", "sitemap": "jekyll-sitemap", "archives": "jekyll-archives",
     "paginate": "jekyll-paginate", "seo": "jekyll-seo-tag",
 }
-EXTRA_FEATURES = ("tag_feeds", "tag_cloud", "related_posts", "theme_assets", "search")
+EXTRA_FEATURES = ("tag_feeds", "tag_cloud", "related_posts", "theme_assets", "search", "paginate_archives")
 # Search needs Pagefind, an optional extra; it stays off unless asked for.
 BLOGKIT_DEFAULT_OFF = {"search"}
 

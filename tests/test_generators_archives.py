@@ -61,3 +61,32 @@ def test_missing_layout_writes_empty_pages_warns_once(tmp_path: Path) -> None:
     out, log = build_site(tmp_path, files)
     assert (out / "tag/x/index.html").read_bytes() == b"" == (out / "tag/y/index.html").read_bytes()
     assert sum(p.code == "missing-layout" for p in log.warnings) == 1
+
+
+
+def _seven_posts(config_name: str, config: str) -> dict[str, str]:
+    jekyll = config_name == "_config.yml"
+    files = {config_name: config, ("_templates" if jekyll else "templates") + "/archive.html": ARCHIVE}
+    for i in range(1, 8):
+        files[f"{'' if jekyll else 'content/'}_posts/2025-01-0{i}-p{i}.md"] = f"---\ntitle: P{i}\ntags: [x]\n---\nx\n"
+    return files
+
+
+def test_paginated_archives_are_a_blogkit_extra(tmp_path: Path) -> None:
+    """A blogkit site pages its archives (`paginate` posts each); a Jekyll site writes one page
+    per archive, as jekyll-archives does, unless `features: {paginate_archives: true}`."""
+    blog, _ = build_site(tmp_path / "b", _seven_posts("site.yml", "time: 2025-12-01\npaginate: 3\n"))
+    assert (blog / "tag/x/index.html").read_text() == "tag|x|P7,P6,P5,"
+    assert (blog / "tag/x/page/3/index.html").read_text() == "tag|x|P1,"
+    off, _ = build_site(tmp_path / "o", _seven_posts(
+        "site.yml", "time: 2025-12-01\npaginate: 3\nfeatures: {paginate_archives: false}\n"))
+    assert (off / "tag/x/index.html").read_text() == "tag|x|P7,P6,P5,P4,P3,P2,P1,"
+    assert not (off / "tag/x/page").exists()
+    jekyll_config = ("plugins: [jekyll-archives, jekyll-paginate]\ntime: 2025-12-01\npaginate: 3\n"
+                     "jekyll-archives: {enabled: [tags]}\n")
+    jekyll, _ = build_site(tmp_path / "j", _seven_posts("_config.yml", jekyll_config))
+    assert (jekyll / "tag/x/index.html").read_text() == "tag|x|P7,P6,P5,P4,P3,P2,P1,"
+    assert not (jekyll / "tag/x/page").exists()
+    opted, _ = build_site(tmp_path / "p", _seven_posts(
+        "_config.yml", jekyll_config + "features: {paginate_archives: true}\n"))
+    assert (opted / "tag/x/page/3/index.html").read_text() == "tag|x|P1,"

@@ -21,6 +21,7 @@ MAKE_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "bench" / 
 def test_archives_partition_1000_posts(tmp_path: Path) -> None:
     subprocess.run([sys.executable, str(MAKE_CORPUS), "1000", str(tmp_path)], check=True, capture_output=True)
     (tmp_path / "_config.yml").write_text("plugins: [jekyll-archives]\npaginate: 7\ntime: 2030-01-01\n"
+                                          "features: {paginate_archives: true}\n"
                                           "jekyll-archives: {enabled: [categories, tags]}\n", encoding="utf-8")
     config, _ = load_config(tmp_path)
     log = ProblemLog()

@@ -28,7 +28,12 @@ CASES = [
     Case("plugins-feedpath-archives-all", "plugins", dump=False,
          configs=("_config.yml", "_config.feedpath.yml")),
     Case("plugins-tokyo-process", "plugins", dump=False, tz="Asia/Tokyo"),
+    Case("plugins-paginated-archives", "plugins", dump=False,
+         configs=("_config.yml", "_config.paginated.yml")),
 ]
+# The cases that switch on blogkit's paginated archives; every other case must give exactly
+# Jekyll's files.
+PAGINATED = {"plugins-paginated-archives"}
 CASE_IDS = [c.name for c in CASES]
 FEED_PATH = {"plugins-feedpath-archives-all": "atom.xml"}
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -98,9 +103,10 @@ def _sitemap(raw: bytes) -> list[tuple[str | None, str | None]]:
                    for u in root.findall(SM + "url")), key=lambda p: (p[0] or "", p[1] or ""))
 
 
-# --- the one intended difference: paginated archives ------------------------------------
-# jekyll-archives writes one page per archive; blogkit paginates archives (`paginate` posts
-# per page, page n >= 2 at `<archive url>page/n/`).  The extra files are predicted from
+# --- the opt-in extra: paginated archives ----------------------------------------------
+# jekyll-archives writes one page per archive; with `features: {paginate_archives: true}`
+# blogkit paginates them (`paginate` posts per page, page n >= 2 at `<archive url>page/n/`).
+# Without it a Jekyll site gets exactly Jekyll's files.  The extra files are predicted from
 # JEKYLL's own output: every archive page of the fixture layout starts with `<h1>` and lists
 # its posts as `<li>`s.  (Collided archives — AI/ai, Tech/tech — show only the winning key's
 # posts in Jekyll's file; in this fixture their merged lists still fit on one page.)
@@ -118,6 +124,8 @@ def _archive_extras(jk: H.BuildResult, case: Case) -> dict[str, str]:
     """Extra blogkit file -> its URL path (no baseurl), for archives over `paginate` posts."""
     per = _paginate(case)
     extras: dict[str, str] = {}
+    if case.name not in PAGINATED:
+        return extras
     for rel in sorted(jk.files):
         text = (jk.dest / rel).read_text(encoding="utf-8", errors="replace")
         if not rel.endswith(".html") or not text.startswith("<h1>"):
@@ -184,9 +192,29 @@ def test_reference_feed_nfkc_and_limit(plugin_runner: H.DiffRunner) -> None:
 def test_plugin_output_paths(plugin_runner: H.DiffRunner, case: Case) -> None:
     jk, bk = plugin_runner.pair(case)
     extras = _archive_extras(jk, case)
-    assert extras, "the fixture is meant to have archives longer than `paginate`"
+    if case.name in PAGINATED:
+        assert extras, "the fixture is meant to have archives longer than `paginate`"
     want = jk.files | set(extras)
     assert bk.files == want, H.first_set_difference("jekyll+pages", want, "blogkit", bk.files)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.name not in PAGINATED],
+                         ids=[c.name for c in CASES if c.name not in PAGINATED])
+def test_archive_pages_list_every_post_as_jekyll(plugin_runner: H.DiffRunner, case: Case) -> None:
+    """Without the opt-in, an archive is one page listing all its posts: Jekyll's bytes.
+    (Not the fixture's colliding keys AI/ai and Tech/tech: Jekyll's file shows the posts of
+    the key written last, blogkit merges both and warns — a documented difference.)"""
+    import re
+    from urllib.parse import unquote
+    jk, bk = plugin_runner.pair(case)
+    shared = re.findall(r"share the archive (\S+);", bk.stderr)
+    assert len(shared) == 2, bk.stderr[-2000:]   # blogkit names both collisions
+    collided = {unquote(u.lstrip("/")) + ("index.html" if u.endswith("/") else "") for u in shared}
+    pages = [rel for rel in sorted(jk.files) if rel.endswith(".html") and rel not in collided
+             and _read(jk, rel).startswith(b"<h1>")]
+    assert any(_read(jk, rel).count(b"<li>") > _paginate(case) for rel in pages)
+    differing = [rel for rel in pages if _read(bk, rel) != _read(jk, rel)]
+    assert differing == [], differing[:5]
 
 
 @pytest.mark.parametrize("case", CASES, ids=CASE_IDS)

@@ -144,8 +144,17 @@ def plan_pages(archive: Archive, post_views: Sequence[dict[str, Any]], per_page:
     return plans
 
 
-def per_page(ctx: "RenderContext") -> int:
+def per_page(ctx: "RenderContext") -> int | None:
+    """Posts per archive page, or None: one page listing every post, as jekyll-archives writes
+    it. Paginated archives are a blogkit extra (`paginate_archives`): on by default on a blogkit
+    site, off on a Jekyll site, whose files must be the ones Jekyll writes."""
+    if not ctx.config.has("paginate_archives"):
+        return None
     return ctx.config.paginate or 10
+
+
+def page_count(archive: Archive, per: int | None) -> int:
+    return 1 if per is None else (-(-len(archive.post_urls) // per) or 1)
 
 
 @forkable  # renders many pages through ctx.render: may run in a render worker
@@ -166,10 +175,13 @@ def generate(ctx: "RenderContext") -> list[Output]:
             ctx.log.warn(f"archive layout '{layout}' does not exist; archive pages are written empty",
                          ctx.config.where("jekyll-archives"), f"create templates/{layout}.html", code="missing-layout")
         posts = [views[u] for u in archive.post_urls if u in views]
-        for p in plan_pages(archive, posts, per_page(ctx)):
+        per = per_page(ctx)
+        plans = (plan_pages(archive, posts, per) if per is not None
+                 else [PagePlan(1, archive.url, url_dest(archive.url), None)])
+        for p in plans:
             page = {"type": archive.type, "title": archive.title, "date": archive.date,
-                    "posts": p.paginator["posts"], "url": p.url, "layout": layout,
-                    "keys": list(archive.keys), "archive_url": archive.url}
+                    "posts": posts if p.paginator is None else p.paginator["posts"], "url": p.url,
+                    "layout": layout, "keys": list(archive.keys), "archive_url": archive.url}
             origin = f"(archive {archive.url})"
             html = "" if layout in missing else ctx.render(layout, page, "", origin, p.paginator)
             if html is not None:

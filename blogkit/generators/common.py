@@ -20,7 +20,7 @@ class PagePlan:
     number: int
     url: str                    # page.url (no baseurl)
     dest: PurePosixPath
-    paginator: dict[str, Any]
+    paginator: dict[str, Any] | None   # None: an archive shown whole (jekyll-archives, no pagination)
 
 
 def total_pages(count: int, per_page: int) -> int:

@@ -72,7 +72,7 @@ def generated_pages(ctx: "RenderContext") -> Iterator[tuple[str, None]]:
             yield p.url, None
     per_page = archives.per_page(ctx)
     for archive in archives.collect(ctx, warn=False):
-        count = -(-len(archive.post_urls) // per_page) or 1
+        count = archives.page_count(archive, per_page)
         # Jekyll lists a collided path once per key it wrote there; a Jekyll site keeps that
         # so its sitemap matches, a blogkit site lists each archive page once.
         repeat = len(archive.keys) if ctx.config.kind == "jekyll" and archive.keys else 1
