@@ -52,8 +52,7 @@ def test_sitemap_contents(tmp_path: Path) -> None:
     assert rows.pop("https://example.com/2025/01/02/c.html") == "2025-01-02T00:00:00+00:00"
     assert rows.pop("https://example.com/") is None          # /index.html -> /
     assert rows.pop("https://example.com/page2/") is None    # paginator page
-    assert rows.pop("https://example.com/tag/x/") is None    # archive, page 1 ...
-    assert rows.pop("https://example.com/tag/x/page/2/") is None   # ... and page 2 (paginate: 1)
+    assert rows.pop("https://example.com/tag/x/") is None    # the archive: one page, as jekyll-archives
     assert rows.pop("https://example.com/doc.pdf") is not None     # static: file mtime
     assert rows == {}   # no 404, sitemap:false page, .xml page, feed or robots.txt
     assert (out / "robots.txt").read_text() == "Sitemap: https://example.com/sitemap.xml\n"
