@@ -6,6 +6,7 @@ layout chain. Problems are logged with their location; the page is skipped, the 
 """
 from __future__ import annotations
 
+import gc
 import json
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
@@ -305,6 +306,7 @@ def render_site(config: SiteConfig, model: SiteModel, log: ProblemLog,
     if contexts is not None:
         contexts.append(ctx)
 
+    gc.freeze()  # views and context live as long as the build, like the documents (site.build)
     # Jekyll: pages, then posts. Sass pages become CSS in generators/sass.py, not through layouts.
     ordered = [(doc, views[doc.rel_path]) for doc in (*model.pages, *model.posts) if not is_sass(doc)]
     yield from render_outputs(ctx, ordered, generators if generators is not None else default_generators(),
