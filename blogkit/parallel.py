@@ -1,8 +1,10 @@
-"""Rendering Markdown on every core: texts in, ``Rendered`` values out, in order.
+"""Work on every core: Markdown texts in, ``Rendered`` values out (``render_all``), and any pure
+per-item function over a list (``fork_map``: reading the documents of a cold build), in order.
 
 Markdown parsing dominates a build (a few ms per long post), is pure, and its inputs and
-outputs pickle cheaply, so it is the one stage worth spreading over processes. Workers are
-forked (Linux) and build their own MarkdownIt once in the initializer.
+outputs pickle cheaply. Reading a post (YAML, dates, URL, reading time) is the next largest
+per-post cost, and a cold build did it on one core. Workers are forked (Linux): they inherit
+what the function needs, and build their own MarkdownIt once in the initializer.
 """
 from __future__ import annotations
 
@@ -12,13 +14,17 @@ import os
 import signal
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence, TypeVar
 
 from .markdown import Markdown, Rendered, make_markdown
 
 # Below this many texts a pool costs more than it saves.
 MIN_PARALLEL = 64
 _worker_md: Markdown | None = None
+_worker_fn: Callable[[Any], Any] | None = None   # fork_map's function, inherited through fork
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 _PR_SET_PDEATHSIG = 1
@@ -99,3 +105,37 @@ def _render_serial(texts: Sequence[str], md: Markdown) -> Iterator[Rendered | Ba
             yield md.render(text)
         except Exception as exc:  # noqa: BLE001
             yield exc
+
+
+def _fork_init(parent: int) -> None:
+    die_with_parent(parent)
+
+
+def _map_chunk(items: Sequence[Any]) -> list[Any]:
+    assert _worker_fn is not None
+    return [_worker_fn(item) for item in items]
+
+
+def fork_map(fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
+    """``fn`` over ``items`` on every core, results in order. ``fn`` must not raise (return
+    errors as values) and its results must pickle. Serial when a pool would not pay off."""
+    global _worker_fn  # noqa: PLW0603 - handed to the forked workers, cleared once they exist
+    n = workers()
+    if n < 2 or len(items) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
+        yield from (fn(item) for item in items)
+        return
+    size = max(8, len(items) // (n * 8))
+    _worker_fn = fn
+    try:
+        with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_fork_init, initargs=(os.getpid(),)) as pool:
+            pending: deque[Future[list[Any]]] = deque()
+            for i in range(0, len(items), size):
+                pending.append(pool.submit(_map_chunk, items[i:i + size]))
+                if len(pending) >= n * 3:
+                    yield from pending.popleft().result()
+            _worker_fn = None
+            while pending:
+                yield from pending.popleft().result()
+    finally:
+        _worker_fn = None

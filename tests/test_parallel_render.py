@@ -10,6 +10,7 @@ import pytest
 
 from blogkit.config import load_config
 from blogkit.errors import BuildFailed, ProblemLog
+from blogkit import parallel as parallel_mod
 from blogkit.render import documents
 from blogkit.site import build
 from sitekit import write_files
@@ -18,8 +19,9 @@ from test_incremental import check_every_edit, files, tree
 
 @pytest.fixture
 def parallel(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Force the worker path even for a tiny site."""
+    """Force the worker paths (reading, Markdown, templates) even for a tiny site."""
     monkeypatch.setattr(documents, "MIN_PARALLEL", 0)
+    monkeypatch.setattr(parallel_mod, "MIN_PARALLEL", 0)
     monkeypatch.setenv("BLOGKIT_WORKERS", "2")
 
 
@@ -52,6 +54,7 @@ def test_workers_equal_serial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, k
     monkeypatch.setenv("BLOGKIT_WORKERS", "1")
     serial = _build(site, tmp_path / "serial")
     monkeypatch.setattr(documents, "MIN_PARALLEL", 0)
+    monkeypatch.setattr(parallel_mod, "MIN_PARALLEL", 0)
     monkeypatch.setenv("BLOGKIT_WORKERS", "2")
     forked = _build(site, tmp_path / "forked")
     assert forked[0] == serial[0] and len(serial[0]) > 10
@@ -67,6 +70,27 @@ def test_workers_report_errors_with_locations(tmp_path: Path, parallel: None) ->
     _, problems = _build(site, tmp_path / "out")
     assert problems and all(p.split(":")[0].endswith((".md", ".html")) for p in problems)
     assert not (tmp_path / "out").exists()  # nothing written on error
+
+
+def test_fork_map_runs_in_workers_and_keeps_order(parallel: None) -> None:
+    import os
+    got = list(parallel_mod.fork_map(lambda i: (i * i, os.getpid()), list(range(100))))
+    assert [v for v, _ in got] == [i * i for i in range(100)]
+    assert os.getpid() not in {pid for _, pid in got}   # forked, not run here
+
+
+def test_forked_reading_reports_what_serial_reading_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bad = {**JEKYLL, "_posts/2024-02-15-p5.md": "---\nlayout: post\ntitle: [unclosed\n---\nx\n",
+           "_posts/2024-02-16-p6.md": "---\nlayout: post\ndate: 2024-13-45\n---\nx\n"}
+    site = write_files(tmp_path / "site", bad)
+    monkeypatch.setenv("BLOGKIT_CACHE", "0")
+    monkeypatch.setenv("BLOGKIT_WORKERS", "1")
+    serial = _build(site, tmp_path / "serial")
+    monkeypatch.setattr(parallel_mod, "MIN_PARALLEL", 0)
+    monkeypatch.setenv("BLOGKIT_WORKERS", "2")
+    forked = _build(site, tmp_path / "forked")
+    assert forked[1] == serial[1]
+    assert any("2024-02-15-p5.md:3" in p for p in serial[1]) and any("2024-02-16-p6.md:3" in p for p in serial[1])
 
 
 @pytest.mark.parametrize("in_process", [False, True], ids=["disk-cache", "server-cache"])
