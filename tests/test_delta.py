@@ -142,3 +142,33 @@ def test_shape_ignores_the_body_and_sees_the_front_matter(tmp_path: Path) -> Non
     again = {d.rel_path: d.shape for d in read_site(config, ProblemLog()).posts}
     assert again["_posts/2025-02-10-post-1.md"] == shapes["_posts/2025-02-10-post-1.md"]
     assert again["_posts/2025-03-10-post-2.md"] != shapes["_posts/2025-03-10-post-2.md"]
+
+
+def test_a_body_edit_leaves_pages_that_list_only_titles_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reads are recorded at two grains (render/tracking.py): a tag archive that lists titles
+    and dates does not read any body, so a body edit does not render it again; the home page
+    that shows the post's excerpt is rendered again. Both still equal a cold build."""
+    from blogkit.liquid.engine import LiquidEngine
+
+    files = site_files()
+    files["_config.yml"] = CONFIG.replace("plugins: [", "plugins: [jekyll-archives, ") + \
+        "jekyll-archives: {enabled: [tags], layout: archive}\n"
+    files["_layouts/archive.html"] = ("---\nlayout: default\n---\n"
+                                      "{% for p in page.posts %}<li>{{ p.title }} {{ p.date | date: '%F' }}</li>{% endfor %}\n")
+    site = write_files(tmp_path / "site", files)
+    dest = tmp_path / "out"
+    config, _ = load_config(site, destination=dest)
+    build(config)
+    rendered: list[str] = []
+    real = LiquidEngine.render_layouts
+
+    def spy(self: Any, layout: Any, content: Any, context: dict[str, Any], where: Any) -> Any:
+        rendered.append(str(dict.get(context["page"], "url")))
+        return real(self, layout, content, context, where)
+
+    monkeypatch.setattr(LiquidEngine, "render_layouts", spy)
+    _sub(site / "_posts/2025-07-10-post-6.md", "First paragraph of 6.", "A new opening for 6.")
+    build(config)
+    assert "/tag/t0/" not in rendered           # post 6 is tagged t0: its archive lists only titles
+    assert "/" in rendered and any(u.endswith("post-6.html") for u in rendered)
+    assert tree(dest) == cold(site, tmp_path, monkeypatch)

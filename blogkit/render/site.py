@@ -31,7 +31,7 @@ from .documents import render_outputs
 from .layouts import MissingLayout, render_layouts
 from .incremental import Incremental, KeepBytes, OutputRecord, RenderedHTML, TaggedBytes, Unchanged
 from .delta import keep_plan, site_basis
-from .tracking import Recording, TrackedDict, TrackedList, TrackedView, digest, files_digest, shallow
+from .tracking import BODY, Recording, TrackedDict, TrackedList, TrackedView, digest, files_digest, shallow
 from .views import doc_view, link_neighbours, site_view
 
 
@@ -113,8 +113,8 @@ class RenderContext:
             # The source document is a dependency even when no template read its view (a
             # paginated index renders its body directly): an edit plan must not keep it.
             own = "doc:" + origin
-            if own not in reads and inc.fp_of(own) is not None:
-                reads.add(own)
+            if inc.fp_of(own) is not None:
+                reads.update((own, own + BODY))
             inc.remember(rid, base, reads, warnings)
         return RenderedHTML(html, rid)
 
@@ -237,8 +237,10 @@ def _tracked_view(doc: Document, lookup: Callable[[str], Rendered | None]) -> Tr
     lazy: dict[str, Callable[[], Any]] = {"content": content, "toc": toc}
     if doc.is_post:
         lazy["excerpt"] = excerpt
+    # (shape: everything but the body; a Document made without one falls back to its source hash)
     return TrackedView(doc_view(doc), "doc:" + doc.rel_path,
-                       digest(doc.source_hash, doc.rel_path, doc.url, doc.kind), lazy)
+                       digest(doc.shape or doc.source_hash, doc.rel_path, doc.url, doc.kind), lazy,
+                       body_fp=digest(doc.source_hash))
 
 
 def render_site(config: SiteConfig, model: SiteModel, log: ProblemLog,
@@ -336,7 +338,9 @@ def make_resolver(views: dict[str, TrackedView], site: dict[str, Any]) -> Callab
         if dep in memo:
             return memo[dep]
         if dep in by_key:
-            fp: str | None = by_key[dep].fingerprint()
+            fp: str | None = by_key[dep].meta_fingerprint()
+        elif dep.endswith(BODY) and dep[:-len(BODY)] in by_key:
+            fp = by_key[dep[:-len(BODY)]].body_fingerprint()
         elif dep in collections:
             fp = collections[dep].fingerprint()
         elif dep.startswith("file:"):

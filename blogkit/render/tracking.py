@@ -63,23 +63,42 @@ def digest(*parts: object) -> str:
     return h.hexdigest()
 
 
+BODY = "#body"
+
+
 class TrackedView(dict):  # type: ignore[type-arg]
-    """A page/post view. Attribute names are prefixed so templates never see them."""
+    """A page/post view. Attribute names are prefixed so templates never see them.
+
+    Reads are recorded at two grains: what the body makes (``content``, ``excerpt``, ``toc``,
+    ``reading_time``) as ``<key>#body``, everything else (title, date, tags, URL, front
+    matter, links) as ``<key>``. An archive listing 700 titles then does not depend on those
+    700 bodies, and editing one body does not re-render it."""
 
     _bk_key: str
     _bk_base: str
+    _bk_body: str
     _bk_lazy: dict[str, Callable[[], Any]]
 
     # Values computed on every read and never kept (a post's HTML: keeping 5,000 of them in
     # memory is what the lazy loading is there to avoid).
     VOLATILE = frozenset({"content"})
+    # The keys a document's body decides (recorded as `<key>#body`).
+    FROM_BODY = frozenset({"content", "excerpt", "toc", "reading_time"})
 
     def __init__(self, data: dict[str, Any], key: str, base_fp: str,
-                 lazy: dict[str, Callable[[], Any]] | None = None) -> None:
+                 lazy: dict[str, Callable[[], Any]] | None = None, body_fp: str = "") -> None:
         super().__init__(data)
         self._bk_key = key
         self._bk_base = base_fp
+        self._bk_body = body_fp
         self._bk_lazy = dict(lazy or {})
+
+    def _bk_record(self, name: object) -> None:
+        record(self._bk_key + BODY if name in self.FROM_BODY else self._bk_key)
+
+    def _bk_record_all(self) -> None:
+        record(self._bk_key)
+        record(self._bk_key + BODY)
 
     def _bk_load(self, name: str) -> None:
         if name in self.VOLATILE and name in self._bk_lazy:
@@ -107,21 +126,21 @@ class TrackedView(dict):  # type: ignore[type-arg]
                 self._bk_load(name)
 
     def __getitem__(self, name: str) -> Any:
-        record(self._bk_key)
+        self._bk_record(name)
         if name in self._bk_lazy:
             return self._bk_value(name)
         return dict.__getitem__(self, name)
 
     def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
-        record(self._bk_key)
+        self._bk_record(name)
         return self._bk_value(name, default)
 
     def __contains__(self, name: object) -> bool:
-        record(self._bk_key)
+        record(self._bk_key)  # which keys exist is the document's shape, not its body
         return dict.__contains__(self, name) or name in self._bk_lazy
 
     def __iter__(self) -> Iterator[str]:
-        record(self._bk_key)
+        self._bk_record_all()
         self._bk_load_all()
         return dict.__iter__(self)
 
@@ -130,17 +149,17 @@ class TrackedView(dict):  # type: ignore[type-arg]
         return dict.__len__(self)
 
     def keys(self):  # type: ignore[no-untyped-def,override]
-        record(self._bk_key)
+        self._bk_record_all()
         self._bk_load_all()
         return dict.keys(self)
 
     def items(self):  # type: ignore[no-untyped-def,override]
-        record(self._bk_key)
+        self._bk_record_all()
         self._bk_load_all()
         return dict.items(self)
 
     def values(self):  # type: ignore[no-untyped-def,override]
-        record(self._bk_key)
+        self._bk_record_all()
         self._bk_load_all()
         return dict.values(self)
 
@@ -148,9 +167,9 @@ class TrackedView(dict):  # type: ignore[type-arg]
         self._bk_load_all()
         return (dict, (dict(self),))
 
-    def fingerprint(self) -> str:
-        """Own content plus the identity of the views it links to (their content is tracked
-        separately when a template reads them)."""
+    def meta_fingerprint(self) -> str:
+        """Everything but the body (the ``<key>`` grain): the shape of the document plus the
+        identity of the views it links to (their content is tracked when a template reads them)."""
         links = []
         for name in ("previous", "next"):
             other = dict.get(self, name)
@@ -158,6 +177,14 @@ class TrackedView(dict):  # type: ignore[type-arg]
         related = dict.get(self, "related") or []
         links.extend(r._bk_key if isinstance(r, TrackedView) else repr(r) for r in related)
         return digest(self._bk_base, *links)
+
+    def body_fingerprint(self) -> str:
+        """The ``<key>#body`` grain: the document's source hash (body and front matter)."""
+        return self._bk_body or self._bk_base
+
+    def fingerprint(self) -> str:
+        """Both grains: what a render of the document itself depends on."""
+        return digest(self.meta_fingerprint(), self.body_fingerprint())
 
 
 class TrackedList(list):  # type: ignore[type-arg]
