@@ -98,14 +98,22 @@ def feed_order(posts: tuple[dict[str, Any], ...]) -> tuple[dict[str, Any], ...]:
     return tuple(reversed(sorted(posts, key=lambda p: (0,) if p.get("date") is None else (1, p["date"]))))
 
 
+def posts_limit(config: Mapping[str, Any]) -> int:
+    cfg = config.get("feed") if isinstance(config.get("feed"), Mapping) else {}
+    return int(cfg.get("posts_limit") or 10)
+
+
 def generate(ctx: "RenderContext") -> list[Output]:
     out = []
+    limit = posts_limit(ctx.config.data)
     for spec in plan(ctx):
         stable = ctx.config.kind == "blogkit"
-        # A feed is made of its posts (their fingerprints cover everything an entry shows), the
-        # config, and — for jekyll-feed's <updated> — the build time unless the site is stable.
-        inputs = [spec.path, spec.title_suffix, "" if stable else ctx.model.time.isoformat(),
-                  *(_fingerprint(p) for p in spec.posts)]
+        # A feed is made of the posts it shows (their fingerprints cover everything an entry
+        # shows), the config, and its <updated>: the build time, or on a blogkit site the
+        # newest date over all its posts. (Not all 5,000 posts' fingerprints: a feed shows 10.)
+        updated = max((_updated(p) for p in spec.posts), default=None) if stable and spec.posts else None
+        inputs = [spec.path, spec.title_suffix, updated if stable else ctx.model.time.isoformat(),
+                  *(_fingerprint(p) for p in spec.posts[:limit])]
         out.append(ctx.output_unless_unchanged(
             url_to_relpath(spec.path, ""), f"(feed {spec.path})", "feed", inputs,
             lambda spec=spec, stable=stable: render_feed(ctx.site, ctx.config.data, spec, stable_updated=stable)))
@@ -168,8 +176,7 @@ def render_feed(site: Mapping[str, Any], config: Mapping[str, Any], spec: FeedSp
         head.append(f"<subtitle>{xml_escape(site['description'])}</subtitle>")
     if site.get("author"):
         head.append(_author_xml(site["author"]))
-    limit = cfg.get("posts_limit") or 10
-    entries = [_entry(site, cfg, post) for post in spec.posts[:int(limit)]]
+    entries = [_entry(site, cfg, post) for post in spec.posts[:posts_limit(config)]]
     return "".join(head) + "".join(entries) + "</feed>"
 
 

@@ -80,7 +80,7 @@ def generate(ctx: "RenderContext") -> list[Output]:
         # The body is rendered (with the paginator) only if this page must be rendered at all;
         # what it reads is tracked like the layout's reads.
         html = ctx.render(doc.layout, view, lambda pg=p: _content(ctx, doc, base, pg.paginator), doc.rel_path,
-                          p.paginator, content_fp=doc.source_hash)
+                          p.paginator, content_fp=lambda: doc.source_hash)
         if html is not None:
             out.append(Output(p.dest, html.encode("utf-8"), origin=doc.rel_path, kind="page"))
     return out

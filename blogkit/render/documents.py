@@ -75,7 +75,7 @@ def forkable(generator: Callable[..., Any]) -> Callable[..., Any]:
 
 def _render_doc(ctx: "RenderContext", doc: Document, view: TrackedView) -> Output | None:
     html = ctx.render(doc.layout, view, lambda v=view: str(v["content"]), doc.rel_path,
-                      content_fp=view.fingerprint())
+                      content_fp=view.fingerprint)
     if html is None:
         return None
     return Output(doc.dest, html.encode("utf-8"), origin=doc.rel_path, kind=doc.kind)
@@ -142,7 +142,7 @@ def render_outputs(ctx: "RenderContext", items: Sequence[tuple[Document, Tracked
     # Only documents that must be rendered are worth a worker: a warm build keeps nearly all
     # (checking is cheap) and then needs no pool at all.
     todo = [i for i, (doc, view) in enumerate(items)
-            if not ctx.will_keep(doc.layout, view, doc.rel_path, view.fingerprint())] if n >= 2 else []
+            if not ctx.will_keep(doc.layout, view, doc.rel_path, view.fingerprint)] if n >= 2 else []
     if n < 2 or len(todo) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
         for doc, view in items:
             task.advance()

@@ -57,7 +57,8 @@ class RenderContext:
         assert self.incremental is not None
         return digest(self.incremental.global_fp, rid, shallow(page), shallow(paginator), content_fp)
 
-    def will_keep(self, layout: str | None, page: dict[str, Any], origin: str, content_fp: str) -> bool:
+    def will_keep(self, layout: str | None, page: dict[str, Any], origin: str,
+                  content_fp: Callable[[], str]) -> bool:
         """Would ``render`` keep this output as it is (incremental)? Changes nothing."""
         inc = self.incremental
         if inc is None:
@@ -65,10 +66,11 @@ class RenderContext:
         rid = self._rid(layout, page, origin, None)
         if inc.plan is not None and rid in inc.plan:
             return True
-        return inc.check(rid, self._base(rid, page, None, content_fp)) is not None
+        return inc.check(rid, self._base(rid, page, None, content_fp())) is not None
 
     def render(self, layout: str | None, page: dict[str, Any], content: str | Callable[[], str], origin: str,
-               paginator: dict[str, Any] | None = None, content_fp: str | None = None) -> str | None:
+               paginator: dict[str, Any] | None = None,
+               content_fp: Callable[[], str] | None = None) -> str | None:
         """Render ``content`` inside ``layout`` with the usual variables; None if it failed.
 
         With incremental state, an output whose recorded reads are unchanged is not rendered:
@@ -83,8 +85,10 @@ class RenderContext:
         if inc is not None:
             if content_fp is None:
                 content = content() if callable(content) else content
-                content_fp = digest(content)
-            base = self._base(rid, page, paginator, content_fp)
+                fp = digest(content)
+            else:
+                fp = content_fp()  # (a function: an output kept by the plan never computes it)
+            base = self._base(rid, page, paginator, fp)
             kept = inc.unchanged(rid, base)
             if kept is not None:
                 for problem in kept.warnings:
