@@ -62,9 +62,14 @@ _MISS = object()
 _SUM = 4  # bytes of CRC-32 in front of every stored value
 
 
-def _seal(value: Any) -> bytes:
+def seal(value: Any) -> bytes:
+    """A value as it is stored (``Cache.put_sealed``): made where the value is, so a worker
+    process can hand over stored bytes instead of an object to unpickle and pickle again."""
     data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     return zlib.crc32(data).to_bytes(_SUM, "big") + data
+
+
+_seal = seal
 
 
 def _unseal(blob: bytes) -> Any:
@@ -177,13 +182,20 @@ class Cache:
         return self.get_many([key]).get(key)
 
     def put_many(self, items: dict[str, Any]) -> None:
-        if self.db is None or not items:
+        # values pickled as they are inserted, never all at once
+        self._insert(items, ((k, _seal(v)) for k, v in items.items()))
+
+    def put_sealed(self, items: dict[str, bytes]) -> None:
+        """Store values already sealed with ``seal``."""
+        self._insert(items, items.items())
+
+    def _insert(self, keys: Iterable[str], rows: Iterable[tuple[str, bytes]]) -> None:
+        if self.db is None or not keys:
             return
-        self.touched.update(items)
+        self.touched.update(keys)
         try:
-            with self.db:  # one transaction; values pickled as they are inserted, never all at once
-                self.db.executemany("INSERT OR REPLACE INTO kv VALUES (?, ?)",
-                                    ((k, _seal(v)) for k, v in items.items()))
+            with self.db:  # one transaction
+                self.db.executemany("INSERT OR REPLACE INTO kv VALUES (?, ?)", rows)
         except sqlite3.OperationalError:
             pass  # busy or locked (another build writing): not damage, keep the file
         except sqlite3.DatabaseError:

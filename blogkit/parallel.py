@@ -47,18 +47,23 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _init(options: Mapping[str, Any] | None, parent: int) -> None:
-    global _worker_md  # noqa: PLW0603 - one renderer per worker process, by design
+_worker_seal: Callable[[Rendered], bytes] | None = None
+
+
+def _init(options: Mapping[str, Any] | None, parent: int, seal: Callable[[Rendered], bytes] | None) -> None:
+    global _worker_md, _worker_seal  # noqa: PLW0603 - one renderer per worker process, by design
     die_with_parent(parent)
     _worker_md = make_markdown(options)
+    _worker_seal = seal
 
 
-def _render_chunk(texts: Sequence[bytes]) -> list[Rendered | BaseException]:
+def _render_chunk(texts: Sequence[bytes]) -> list[Rendered | bytes | BaseException]:
     assert _worker_md is not None
-    out: list[Rendered | BaseException] = []
+    out: list[Rendered | bytes | BaseException] = []
     for text in texts:
         try:
-            out.append(_worker_md.render(text.decode("utf-8", "surrogatepass")))
+            rendered = _worker_md.render(text.decode("utf-8", "surrogatepass"))
+            out.append(rendered if _worker_seal is None else _worker_seal(rendered))
         except Exception as exc:  # noqa: BLE001 - returned so the caller can locate it
             out.append(exc)
     return out
@@ -71,14 +76,18 @@ def workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def render_all(texts: Sequence[str], md: Markdown, options: Mapping[str, Any] | None
-               ) -> Iterator[Rendered | BaseException]:
+def render_all(texts: Sequence[str], md: Markdown, options: Mapping[str, Any] | None,
+               seal: Callable[[Rendered], bytes] | None = None) -> Iterator[Rendered | bytes | BaseException]:
     """Render every text, yielding results in order as they come (so the caller can store and
     drop them: holding every rendered page at once made the peak memory grow with the site);
-    exceptions are yielded in place, not raised. Consume it to the end."""
+    exceptions are yielded in place, not raised. Consume it to the end.
+
+    With ``seal``, each result comes as ``seal(rendered)`` (made in the worker): a caller that
+    only stores the results then neither unpickles them nor pickles them again."""
     n = workers()
     if n < 2 or len(texts) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
-        yield from _render_serial(texts, md)
+        for result in _render_serial(texts, md):
+            yield result if seal is None or isinstance(result, BaseException) else seal(result)
         return
     size = max(8, len(texts) // (n * 8))
     # Sent as UTF-8 bytes, encoded chunk by chunk: pickling a str makes CPython keep a UTF-8
@@ -86,7 +95,7 @@ def render_all(texts: Sequence[str], md: Markdown, options: Mapping[str, Any] | 
     chunks = ([t.encode("utf-8", "surrogatepass") for t in texts[i:i + size]]
               for i in range(0, len(texts), size))
     with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork"),
-                             initializer=_init, initargs=(dict(options or {}), os.getpid())) as pool:
+                             initializer=_init, initargs=(dict(options or {}), os.getpid(), seal)) as pool:
         # A sliding window, not pool.map: map submits every chunk at once, and when the caller
         # (storing results in the cache) is slower than the workers, finished chunks pile up in
         # this process — 100 MB of HTML at 5,000 posts, the build's peak.

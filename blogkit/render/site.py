@@ -17,7 +17,7 @@ from markupsafe import Markup
 from ..config import SiteConfig
 from ..content.model import Document, SiteModel
 from ..errors import BlogkitError, Location, Problem, ProblemLog, Severity
-from ..cache import Cache, markdown_key, package_fingerprint
+from ..cache import Cache, markdown_key, package_fingerprint, seal
 from ..markdown import Markdown, Rendered, make_markdown, smartify
 from ..parallel import render_all
 from ..progress import Progress, null_progress
@@ -182,7 +182,12 @@ def prepare_markdown(docs: list[Document], md: Markdown, options: dict[str, Any]
     todo = [t for t in texts if keys[t] not in present]
     task = progress.task("markdown", len(todo))
     fresh: dict[str, Rendered] = {}
-    for text, result in zip(todo, render_all(todo, md, options), strict=True):  # (runs the pool to its end)
+    # Without the preview server's memo the results are only stored: they come sealed for the
+    # store from the workers (not unpickled here to be pickled again: half a second of this
+    # process on a 5,000-post cold build) and are read back when a template shows them.
+    sealed: dict[str, bytes] = {}
+    for text, result in zip(todo, render_all(todo, md, options, seal if memo is None and store is not None else None),
+                            strict=True):  # (runs the pool to its end)
         task.advance()
         if isinstance(result, BaseException):
             owner = next((d for d in docs if d.body == text or d.excerpt_source == text), None)
@@ -190,11 +195,16 @@ def prepare_markdown(docs: list[Document], md: Markdown, options: dict[str, Any]
             log.error(f"Markdown rendering failed: {type(result).__name__}: {result}", where,
                       "simplify the Markdown near that line and report the bug", code="markdown")
             continue
-        fresh[keys[text]] = result
-        if memo is None and store is not None and len(fresh) >= 256:
-            store.put_many(fresh)  # in batches: never every rendered page in memory at once
-            fresh.clear()
+        if isinstance(result, bytes):
+            sealed[keys[text]] = result
+            if len(sealed) >= 256:
+                assert store is not None
+                store.put_sealed(sealed)  # in batches: never every rendered page in memory at once
+                sealed.clear()
+        else:
+            fresh[keys[text]] = result
     if store is not None:
+        store.put_sealed(sealed)
         store.put_many(fresh)
     if memo is not None:
         memo.update(fresh)
