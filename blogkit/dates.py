@@ -10,7 +10,8 @@ import os
 import re
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
-from typing import Callable
+from functools import lru_cache
+from typing import Any, Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 __all__ = [
@@ -313,6 +314,14 @@ def _one(dt: datetime, flags: str, width_text: str, colons: str, conv: str) -> s
 def ruby_strftime(dt: datetime, fmt: str) -> str:
     """Ruby ``Time#strftime`` (flags ``-_0^#``, widths, ``%:z``), English names only.
     Unknown directives are printed verbatim, as Ruby does."""
+    # Memoised: an archive page formats the date of every post it lists. Offset and zone name
+    # are part of the key because aware datetimes compare (and hash) by instant alone.
+    zone = (dt.utcoffset(), dt.tzname()) if isinstance(dt, datetime) else None
+    return _strftime(dt, zone, fmt)
+
+
+@lru_cache(maxsize=1 << 16)
+def _strftime(dt: datetime, zone: Any, fmt: str) -> str:
     def repl(match: re.Match[str]) -> str:
         out = _one(dt, match[1], match[2], match[3], match[4])
         return match[0] if out is None else out

@@ -297,6 +297,7 @@ def _already_normal(text: str) -> bool:
     return unicodedata.is_normalized("NFKC", decoded)
 
 
+@lru_cache(maxsize=1 << 16)  # (pure; templates ask for the same post URLs on every archive page)
 def normalize_uri(text: str) -> str:
     """``Addressable::URI.parse(text).normalize.to_s`` for the parts Jekyll's filters use."""
     if _already_normal(text):

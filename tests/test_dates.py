@@ -111,3 +111,18 @@ def test_ruby_strftime_offsets_and_weeks() -> None:
     # 2021-01-03 is a Sunday: ISO week 53 of 2020, %U week 1, %W week 0
     sunday = datetime(2021, 1, 3, tzinfo=UTC)
     assert ruby_strftime(sunday, "%V %G %U %W %a %u %w") == "53 2020 01 00 Sun 7 0"
+
+
+def test_strftime_memo_keys_on_the_wall_clock_not_the_instant() -> None:
+    """ruby_strftime is memoised; aware datetimes of one instant in two zones are equal in
+    Python, and must still format as their own wall-clock time."""
+    from datetime import datetime, timedelta, timezone
+
+    from blogkit.dates import ruby_strftime
+
+    utc = datetime(2025, 1, 1, 0, 0, tzinfo=timezone.utc)
+    tokyo = utc.astimezone(timezone(timedelta(hours=9)))
+    assert utc == tokyo
+    assert ruby_strftime(utc, "%Y-%m-%d %H:%M %z") == "2025-01-01 00:00 +0000"
+    assert ruby_strftime(tokyo, "%Y-%m-%d %H:%M %z") == "2025-01-01 09:00 +0900"
+    assert ruby_strftime(utc, "%H:%M") == "00:00"   # and the first one is not overwritten
