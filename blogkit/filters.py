@@ -483,7 +483,8 @@ def make_filters(ctx: FilterContext) -> dict[str, Callable[..., Any]]:
 
     def _date_fn(fn: Callable[..., str]) -> Callable[..., Any]:
         def apply(value: Any, *args: Any) -> Any:
-            if value is None or ruby_to_s(value) == "":
+            # (a date is never empty: do not format it just to find that out)
+            if value is None or (not isinstance(value, (datetime, date)) and ruby_to_s(value) == ""):
                 return "" if value is None else value
             return fn(jekyll_time(value), *args)
         return apply

@@ -7,6 +7,7 @@ Output: the slug string used in URLs (``:title``, ``:slug``, archive ``:name``) 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import unicodedata
 
 __all__ = ["slugify", "ruby_downcase", "MODES"]
@@ -78,8 +79,11 @@ def slugify(text: object, mode: str | None = "default", cased: bool = False) -> 
     """
     if text is None:
         return ""
-    string = str(text)
-    mode = mode or "default"
+    return _slugify(str(text), mode or "default", cased)
+
+
+@lru_cache(maxsize=1 << 14)  # (pure; a post layout slugifies the same few tags on every page)
+def _slugify(string: str, mode: str, cased: bool) -> str:
     if mode not in MODES:
         return string if cased else ruby_downcase(string)
     if mode == "latin":

@@ -122,6 +122,7 @@ class LiquidEngine:
             self.data = {}
         self._layout_paths = self._find_layouts()
         self._layouts: dict[str, Layout] = {}
+        self._templates: dict[tuple[str, str], Any] = {}   # parsed bodies (render_text)
 
     # --- bodies ----------------------------------------------------------------------
 
@@ -187,7 +188,7 @@ class LiquidEngine:
         """Render one Liquid source; errors point at ``shown:line`` (line 1 = ``first_line``)."""
         self.env.sources[id(text)] = (shown, first_line - 1)
         try:
-            return self.env.from_string(text, name=shown).render(**scope)
+            return self._parsed(text, shown).render(**scope)
         except LiquidError as exc:
             raise self.env.located(exc, shown, first_line - 1) from None
         except BlogkitError:
@@ -197,6 +198,17 @@ class LiquidEngine:
                                "check the filters used in this file", code="liquid") from None
         finally:
             self.env.sources.pop(id(text), None)
+
+    def _parsed(self, text: str, shown: str) -> Any:
+        """The parsed template of a body, kept: a paginated index renders its body once per
+        page (500 parses of one body on a 5,000-post site)."""
+        key = (text, shown)
+        found = self._templates.get(key)
+        if found is None:
+            if len(self._templates) >= 256:
+                self._templates.clear()  # bodies rendered once each (posts with Liquid) must not pile up
+            found = self._templates[key] = self.env.from_string(text, name=shown)
+        return found
 
     # --- layouts ---------------------------------------------------------------------
 
