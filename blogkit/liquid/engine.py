@@ -43,6 +43,24 @@ def has_liquid(text: str) -> bool:
     return "{{" in text or "{%" in text
 
 
+# The last build's answers for the posts' texts, by the identity of the text object: the
+# preview server keeps unchanged documents (and their body strings) between builds, and
+# scanning 5,000 bodies again was 50 ms of every rebuild. Holding the text itself rules out a
+# reused id; only the last build's texts are kept.
+_SEEN: dict[int, tuple[str, bool]] = {}
+
+
+def posts_need_liquid(texts: list[str]) -> bool:
+    """``has_liquid`` of any of ``texts``, answered from the last call where it can be."""
+    answers = {}
+    for text in texts:
+        known = _SEEN.get(id(text))
+        answers[id(text)] = (text, known[1] if known is not None and known[0] is text else has_liquid(text))
+    _SEEN.clear()
+    _SEEN.update(answers)
+    return any(flag for _, flag in answers.values())
+
+
 def close_open_blocks(head: str) -> str:
     """Jekyll's ``Excerpt#sanctify_liquid_tags``: end every block tag left open before the cut."""
     for name in reversed(_TAG_NAMES.findall(head)):
@@ -140,7 +158,9 @@ class LiquidEngine:
         raw = {d.rel_path: doc_view(d, d.body, d.excerpt_source) for d in model.pages}
         page_views = [raw[p.rel_path] for p in model.pages]
         posts = model.posts
-        if any(self._needs_liquid(d) for d in model.posts):
+        liquid_texts = [t for d in model.posts if d.data.get("render_with_liquid") is not False
+                        for t in (d.body, d.excerpt_source if d.excerpt_verbatim is None else None) if t is not None]
+        if posts_need_liquid(liquid_texts):  # (the test of _needs_liquid, over all posts at once)
             # The posts' own Liquid sees every post still unconverted; views of all 5,000 posts
             # cost a quarter of a second, so they are made only when some post needs them.
             raw.update({d.rel_path: doc_view(d, d.body, d.excerpt_source) for d in model.posts})
