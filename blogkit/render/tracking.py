@@ -75,6 +75,7 @@ class TrackedView(dict):  # type: ignore[type-arg]
     700 bodies, and editing one body does not re-render it."""
 
     _bk_key: str
+    _bk_body_key: str
     _bk_base: str
     _bk_body: str
     _bk_lazy: dict[str, Callable[[], Any]]
@@ -89,16 +90,18 @@ class TrackedView(dict):  # type: ignore[type-arg]
                  lazy: dict[str, Callable[[], Any]] | None = None, body_fp: str = "") -> None:
         super().__init__(data)
         self._bk_key = key
+        # (one string object, recorded by every read: the manifest then pickles it once)
+        self._bk_body_key = key + BODY
         self._bk_base = base_fp
         self._bk_body = body_fp
         self._bk_lazy = dict(lazy or {})
 
     def _bk_record(self, name: object) -> None:
-        record(self._bk_key + BODY if name in self.FROM_BODY else self._bk_key)
+        record(self._bk_body_key if name in self.FROM_BODY else self._bk_key)
 
     def _bk_record_all(self) -> None:
         record(self._bk_key)
-        record(self._bk_key + BODY)
+        record(self._bk_body_key)
 
     def _bk_load(self, name: str) -> None:
         if name in self.VOLATILE and name in self._bk_lazy:
