@@ -17,7 +17,7 @@ from typing import Callable
 from ..config import SiteConfig
 from ..errors import BlogkitError, BuildFailed, Problem, ProblemLog
 from ..progress import Task
-from ..site import BuildCache, BuildReport, build
+from ..site import BuildCache, BuildReport, build, save_manifest
 from .watch import Change, ChangeKind
 
 
@@ -199,6 +199,11 @@ class Rebuilder:
         finally:
             self.gate.release_write()
         self._publish(new, report, time.perf_counter() - started)
+        if report is not None:
+            try:
+                save_manifest(self.config, self.cache)  # after the reload event: not in the wait
+            except Exception:  # noqa: BLE001 - an unsaved manifest only costs a later build time
+                pass
 
     def _publish(self, state: SiteState, report: BuildReport | None, seconds: float) -> None:
         self.state = state
