@@ -174,13 +174,14 @@ def test_a_body_edit_leaves_pages_that_list_only_titles_alone(tmp_path: Path, mo
     assert tree(dest) == cold(site, tmp_path, monkeypatch)
 
 
-def test_the_preview_servers_manifest_is_saved_after_the_build_and_a_stale_one_is_safe(
+def test_the_preview_servers_state_is_saved_after_the_build_and_a_stale_one_is_safe(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The server keeps the manifest in memory and saves it after announcing the page. If it
-    never got saved (killed in between), a later command-line build starts from an older
-    manifest: every record is checked against files and fingerprints, so it is still right."""
+    """The server keeps the manifest and snapshot in memory and saves them after announcing the
+    page. If they never got saved (killed in between), a later command-line build has no
+    snapshot and an older manifest: every record is checked against files and fingerprints,
+    so it is still right."""
     from blogkit.cache import Cache
-    from blogkit.site import cache_path, manifest_key_of, save_manifest
+    from blogkit.site import cache_path, manifest_key_of, save_state
 
     site = write_files(tmp_path / "site", site_files())
     dest = tmp_path / "out"
@@ -191,13 +192,14 @@ def test_the_preview_servers_manifest_is_saved_after_the_build_and_a_stale_one_i
                            ("2025-07-10-post-6.md", "First paragraph of 6.", "Server edit two.")):
         _sub(site / "_posts" / post, old, new)
         build(config, cache=memory)                 # server builds: manifest in memory only
-        assert memory.unsaved
+        assert memory.unsaved is not None
     _sub(site / "_posts/2025-04-10-post-3.md", "Second paragraph of 3.", "Edited after the server died.")
     build(config)                                   # starts from manifest A, now stale
     assert tree(dest) == cold(site, tmp_path, monkeypatch)
     build(config, cache=memory)
-    save_manifest(config, memory)
-    assert not memory.unsaved
+    save_state(config, memory)
+    assert memory.unsaved is None
     store = Cache(cache_path(config))
     assert store.get(manifest_key_of(config)).records.keys() == memory.manifest.records.keys()
     store.close()
+    assert build(config).up_to_date   # the saved snapshot says nothing changed since

@@ -17,7 +17,7 @@ from typing import Callable
 from ..config import SiteConfig
 from ..errors import BlogkitError, BuildFailed, Problem, ProblemLog
 from ..progress import Task
-from ..site import BuildCache, BuildReport, build, save_manifest
+from ..site import BuildCache, BuildReport, build, save_state
 from .watch import Change, ChangeKind
 
 
@@ -201,7 +201,7 @@ class Rebuilder:
         self._publish(new, report, time.perf_counter() - started)
         if report is not None:
             try:
-                save_manifest(self.config, self.cache)  # after the reload event: not in the wait
+                save_state(self.config, self.cache)  # after the reload event: not in the wait
             except Exception:  # noqa: BLE001 - an unsaved manifest only costs a later build time
                 pass
 
