@@ -338,7 +338,8 @@ def build(config: SiteConfig, progress: Progress = null_progress,
         writer = OutputWriter(config.destination, tuple(str(k) for k in (config.get("keep_files") or [])))
         outputs = render_site(config, model, log, progress, store=store,
                               memo=cache.markdown if cache is not None else None,
-                              previous=previous.records, previous_basis=previous.basis, contexts=contexts, stager=writer.stager)
+                              previous=previous.records, previous_basis=previous.basis,
+                              previous_global=previous.global_fp, contexts=contexts, stager=writer.stager)
         try:
             tagged = stage_outputs(writer, outputs, log, progress)
             if log.errors:

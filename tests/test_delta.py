@@ -91,9 +91,31 @@ def test_body_edits_take_the_plan_and_equal_a_cold_build(tmp_path: Path, monkeyp
         assert [p for p in want if got[p] != want[p]] == [], f"after {name}"
         assert written > 0, name
 
-    # a front-matter edit changes the site's structure: no plan, the full check, still right
+    # front-matter edits change the site's structure: the plan then covers documents' own pages
+    # only, generated pages (home, archives, feed) get the full check; still a cold build's bytes
+    middle = site / "_posts/2025-04-20-inserted.md"
+    for name, old, new in (("2025-03-10-post-2.md", "title: Post 2", "title: Post two"),
+                           ("2025-05-10-post-4.md", "tags: [t0]", "tags: [t0, fresh]"),
+                           # shifts the home page's later pages: the last page must gain a post
+                           # although none of the views it read before changed
+                           (middle.name, "", post(9, "Inserted."))):
+        plans.clear()
+        if old:
+            _sub(site / "_posts" / name, old, new)
+        else:
+            middle.write_text(new, encoding="utf-8")
+        got, _ = warm()
+        assert plans, name
+        want = cold(site, tmp_path, monkeypatch)
+        assert set(got) == set(want) and [p for p in want if got[p] != want[p]] == [], name
+    # a Liquid layout is a recorded read (file: dependency) of each output that used it
+    _sub(site / "_layouts/post.html", "<article>", "<article class=\"p\">")
+    got, _ = warm()
+    want = cold(site, tmp_path, monkeypatch)
+    assert [p for p in want if got.get(p) != want[p]] == []
+    # a config edit changes the global fingerprint: no plan at all
     plans.clear()
-    _sub(site / "_posts/2025-03-10-post-2.md", "title: Post 2", "title: Post two")
+    _sub(site / "_config.yml", "title: Delta", "title: Delta renamed")
     got, _ = warm()
     assert plans == []
     want = cold(site, tmp_path, monkeypatch)

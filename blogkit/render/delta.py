@@ -13,8 +13,11 @@ So when this build's ``basis`` (global fingerprint + structure) equals the last 
 base is the same too, and an output can be kept when what it read is unchanged (each recorded
 dependency's fingerprint: a post's view changes with its body, ``site.time`` with the clock)
 and its file is intact. That check is a few dictionary lookups and one ``stat`` per output.
-Any difference in the basis — one tag, one title, a new post, a template — falls back to the
-full check, so the shortcut can only be taken where it gives the full check's answer.
+Any difference in the basis — one tag, one title, a new post — keeps the shortcut for one kind
+of output only: a document's own page. Its arguments are its own view, and each render records
+that view (both grains: render/tracking.py) among its reads, so its reads cover its base; the
+generated pages (archives, paginated lists, tag cloud) get the full check. A different global
+fingerprint (code, config, templates) means the full check for every output.
 """
 from __future__ import annotations
 
@@ -39,7 +42,8 @@ def site_basis(global_fp: str, model: SiteModel) -> str:
 def keep_plan(previous: dict[str, OutputRecord], fp_of: Callable[[str], str | None],
               dest_root: Path) -> dict[str, OutputRecord]:
     """The previous records that still hold: every dependency has its recorded fingerprint and
-    the written file has its recorded size and mtime. Valid only when the basis is unchanged."""
+    the written file has its recorded size and mtime. Valid for every output when the basis is
+    unchanged, for documents' own pages when the global fingerprint is."""
     root = str(dest_root)
     kept: dict[str, OutputRecord] = {}
     for rid, rec in previous.items():

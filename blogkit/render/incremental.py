@@ -32,7 +32,8 @@ class Manifest:
     """What a build leaves for the next: its output records and the basis they were made on."""
 
     records: dict[str, OutputRecord]
-    basis: str = ""
+    basis: str = ""        # global fingerprint + site structure (render/delta.py)
+    global_fp: str = ""    # code, config, templates
 
 
 class RenderedHTML(str):
@@ -79,8 +80,9 @@ class Incremental:
     skipped: int = 0
     basis: str = ""                                   # this build's (render/delta.py)
     # Template outputs known to be unchanged without computing their base (render/delta.py);
-    # None when the last build had another basis (every output gets the full check).
+    # None when the last build had another global fingerprint (every output gets the full check).
     plan: dict[str, OutputRecord] | None = None
+    plan_all: bool = False   # the plan holds for generated pages too (same basis), not only documents
 
     def kept_by_plan(self, rid: str) -> OutputRecord | None:
         rec = self.plan.get(rid) if self.plan is not None else None
@@ -133,7 +135,8 @@ class Incremental:
         rec.dest, rec.size, rec.mtime_ns = rel, st.st_size, st.st_mtime_ns
 
     def finished(self) -> Manifest:
-        return Manifest({rid: rec for rid, rec in self.current.items() if rec.dest is not None}, self.basis)
+        return Manifest({rid: rec for rid, rec in self.current.items() if rec.dest is not None}, self.basis,
+                        self.global_fp)
 
 
 def collect_tagged(outputs: list[Any]) -> list[tuple[str, str]]:

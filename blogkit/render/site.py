@@ -78,7 +78,8 @@ class RenderContext:
         """
         rid = self._rid(layout, page, origin, paginator)
         inc, base = self.incremental, ""
-        if inc is not None and inc.kept_by_plan(rid) is not None:
+        if inc is not None and (inc.plan_all or _own_document(page, origin, paginator)) \
+                and inc.kept_by_plan(rid) is not None:
             for problem in inc.current[rid].warnings:
                 self.log.add(problem)
             return Unchanged("", rid)
@@ -261,6 +262,7 @@ def render_site(config: SiteConfig, model: SiteModel, log: ProblemLog,
                 progress: Progress = null_progress, generators: list[Generator] | None = None,
                 store: Cache | None = None, memo: dict[str, Any] | None = None,
                 previous: dict[str, OutputRecord] | None = None, previous_basis: str | None = None,
+                previous_global: str | None = None,
                 contexts: list[RenderContext] | None = None, stager: Stager | None = None) -> Iterator[Output]:
     """Yield every output file. ``previous`` (the last build's records) enables skipping.
     With ``stager``, documents rendered in worker processes are staged there (``Output.staged``)."""
@@ -317,8 +319,9 @@ def render_site(config: SiteConfig, model: SiteModel, log: ProblemLog,
         resolver = make_resolver(views, site)
         basis = site_basis(global_fp, model)
         ctx.incremental = Incremental(previous, config.destination, global_fp, resolver, basis=basis)
-        if previous_basis == basis:  # only bodies changed: no page's arguments did (render/delta.py)
+        if previous_global == global_fp:  # same code, config and templates (render/delta.py)
             ctx.incremental.plan = keep_plan(previous, resolver, config.destination)
+            ctx.incremental.plan_all = previous_basis == basis  # and the same structure
     if contexts is not None:
         contexts.append(ctx)
 
@@ -329,6 +332,12 @@ def render_site(config: SiteConfig, model: SiteModel, log: ProblemLog,
                               store, progress, stager)
     for sf in model.static_files:
         yield Output(sf.dest, source=sf.path, origin=sf.rel_path, kind="static")
+
+
+def _own_document(page: dict[str, Any], origin: str, paginator: dict[str, Any] | None) -> bool:
+    """Is this render a document's own page (its view, no paginator)? Its arguments are then
+    its own view alone, which its recorded reads cover (render/delta.py)."""
+    return paginator is None and isinstance(page, TrackedView) and page._bk_key == "doc:" + origin
 
 
 def _refingerprint(doc: Document) -> Document:
