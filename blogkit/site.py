@@ -222,9 +222,11 @@ def read_documents(config: SiteConfig, sources: list[SourceFile], ctx: ReadConte
             if isinstance(result, Problem):
                 log.add(result)
                 continue
-            doc = result
+            doc = result.at(src.path)  # (read in a worker: came back without its path)
             if key is not None:
                 fresh[key] = doc
+        else:
+            doc = found[key] = doc.at(src.path)   # from the cache: the file's path as found now
         docs.append(doc)
     results.close()  # (every result is taken: this only stops the pool now rather than at exit)
     if store is not None:

@@ -168,3 +168,25 @@ def test_liquid_theme_site_incremental_equals_cold(tmp_path: Path, monkeypatch: 
         got, want = warm(), cold(site, tmp_path, monkeypatch)
         assert set(got) == set(want), name
         assert [p for p in want if got[p] != want[p]] == [], name
+
+
+def test_a_moved_site_reads_its_cached_documents_at_their_new_paths(tmp_path: Path) -> None:
+    """Cached documents do not keep the absolute path they were read from (it is not part of
+    the cache key): after moving the site, every document names the file where it is now."""
+    from blogkit.cache import Cache
+    from blogkit.errors import ProblemLog
+    from blogkit.site import cache_path, read_site
+
+    first = write_files(tmp_path / "first", files())
+    config, _ = load_config(first, destination=tmp_path / "out")
+    build(config)
+    moved = tmp_path / "moved"
+    first.rename(moved)
+    config, _ = load_config(moved, destination=tmp_path / "out")
+    store = Cache(cache_path(config))
+    before = len(store.touched)
+    model = read_site(config, ProblemLog(), store=store)
+    assert len(store.touched) > before             # the documents came from the cache
+    docs = [*model.posts, *model.pages]
+    assert docs and all(d.path.is_file() and moved in d.path.parents for d in docs)
+    store.close()

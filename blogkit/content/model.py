@@ -6,7 +6,7 @@ built by ``taxonomy`` rather than object references, so records stay picklable a
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any, Mapping
@@ -55,14 +55,26 @@ class Document:
     def is_post(self) -> bool:
         return self.kind in ("post", "draft")
 
-    # Pickled (the read cache) with the texts as UTF-8 bytes: pickling a str makes CPython keep
-    # a UTF-8 copy inside the str object for good, which on 5,000 posts was ~80 MB of memory.
+    # Pickled (the read cache, documents read in worker processes) with the texts as UTF-8
+    # bytes: pickling a str makes CPython keep a UTF-8 copy inside the str object for good,
+    # which on 5,000 posts was ~80 MB of memory. `path` is not pickled: it is where the source
+    # file is *now* (the site may have moved since it was cached), and the reader puts it back
+    # with ``at`` from the file it found (rebuilding 5,000 Path objects was a tenth of the load).
     def __getstate__(self) -> list[Any]:
-        return [_pack(getattr(self, name)) if name in _TEXTS else getattr(self, name) for name in _FIELDS]
+        return [None if name == "path" else _pack(getattr(self, name)) if name in _TEXTS else getattr(self, name)
+                for name in _FIELDS]
 
     def __setstate__(self, state: list[Any]) -> None:
         for name, value in zip(_FIELDS, state):
             object.__setattr__(self, name, _unpack(value) if name in _TEXTS else value)
+
+    def at(self, path: Path) -> "Document":
+        """This document, read from ``path`` (an unpickled one has none yet: it is set here,
+        once, before the document is shared)."""
+        if self.path is None:
+            object.__setattr__(self, "path", path)
+            return self
+        return self if self.path == path else replace(self, path=path)
 
 
 # What a document's body alone decides. Everything else (front matter, URL, date, tags, layout...)
