@@ -128,7 +128,7 @@ def _map_chunk(items: Sequence[Any]) -> list[Any]:
 def fork_map(fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
     """``fn`` over ``items`` on every core, results in order. ``fn`` must not raise (return
     errors as values) and its results must pickle. Serial when a pool would not pay off."""
-    global _worker_fn  # noqa: PLW0603 - handed to the forked workers, cleared once they exist
+    global _worker_fn  # noqa: PLW0603 - handed to the forked workers (set while any may start)
     n = workers()
     if n < 2 or len(items) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
         yield from (fn(item) for item in items)
@@ -143,7 +143,6 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
                 pending.append(pool.submit(_map_chunk, items[i:i + size]))
                 if len(pending) >= n * 3:
                     yield from pending.popleft().result()
-            _worker_fn = None
             while pending:
                 yield from pending.popleft().result()
     finally:
