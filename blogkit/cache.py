@@ -14,7 +14,7 @@ import sqlite3
 import zlib
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from . import __version__
 
@@ -69,9 +69,6 @@ def seal(value: Any) -> bytes:
     return zlib.crc32(data).to_bytes(_SUM, "big") + data
 
 
-_seal = seal
-
-
 def _unseal(blob: bytes) -> Any:
     """The value, or _MISS when the stored bytes are damaged (checksum) or do not unpickle.
 
@@ -109,7 +106,7 @@ class Cache:
         # A cheap check of the header and schema only: `PRAGMA quick_check` reads the whole file
         # (1.7 s for a 5,000-post site, more than the rest of a warm build). Damage elsewhere is
         # caught where it is read: SQLite raises on a malformed page, and every value carries a
-        # checksum (`_seal`), so a damaged value is a miss, never trusted.
+        # checksum (`seal`), so a damaged value is a miss, never trusted.
         try:
             db = sqlite3.connect(path, timeout=5)
             db.execute("PRAGMA schema_version").fetchone()
@@ -183,13 +180,13 @@ class Cache:
 
     def put_many(self, items: dict[str, Any]) -> None:
         # values pickled as they are inserted, never all at once
-        self._insert(items, ((k, _seal(v)) for k, v in items.items()))
+        self._insert(items, ((k, seal(v)) for k, v in items.items()))
 
     def put_sealed(self, items: dict[str, bytes]) -> None:
         """Store values already sealed with ``seal``."""
         self._insert(items, items.items())
 
-    def _insert(self, keys: Iterable[str], rows: Iterable[tuple[str, bytes]]) -> None:
+    def _insert(self, keys: Mapping[str, Any], rows: Iterable[tuple[str, bytes]]) -> None:
         if self.db is None or not keys:
             return
         self.touched.update(keys)
