@@ -11,7 +11,6 @@ Only ``content.discover`` and ``output`` touch the disk (apart from reading each
 """
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import time as _time
@@ -27,6 +26,7 @@ from .content.discover import SourceFile, discover
 from .content.model import Document, SiteModel, StaticFile
 from .content.read import ReadContext, post_sort_key, read_document
 from .dates import parse_date, site_zone
+from . import heap
 from .errors import BlogkitError, BuildFailed, Location, Problem, ProblemLog
 from .cache import DOC_PREFIX, Cache, package_fingerprint
 from .unchanged import Snapshot, inputs_fingerprint, output_stats, still_valid
@@ -207,7 +207,8 @@ def read_documents(config: SiteConfig, sources: list[SourceFile], ctx: ReadConte
         found.update({k: memo[k] for k in keys.values() if k is not None and k in memo})
     missing = [k for k in keys.values() if k is not None and k not in found]
     if store is not None and missing:
-        found.update(store.get_many(missing))
+        with heap.no_collection():  # 5,000 documents unpickled in a burst (blogkit/heap.py)
+            found.update(store.get_many(missing))
     fresh: dict[str, Document] = {}
     docs: list[Document] = []
     task = progress.task("reading", len(sources))
@@ -327,14 +328,15 @@ def build(config: SiteConfig, progress: Progress = null_progress,
         model = read_site(config, log, progress, store, cache.docs if cache is not None else None)
         # The documents live as long as the build: exempt them from the cyclic collector, whose
         # full passes walked all of them (0.1-0.3 s of an edit build on 5,000 posts, at random
-        # places) and, in forked workers, wrote to every inherited page. Thawed in `finally`, so
-        # the preview server's old builds stay collectable.
-        gc.freeze()
+        # places) and, in forked workers, wrote to every inherited page. Released in `finally`,
+        # so the preview server's old builds stay collectable (blogkit/heap.py).
+        heap.keep()
         manifest_key = manifest_key_of(config)
         if cache is not None and cache.manifest is not None:
             previous = cache.manifest
         else:
-            loaded = store.get(manifest_key)
+            with heap.no_collection():  # 5,000 output records unpickled in a burst
+                loaded = store.get(manifest_key)
             previous = loaded if isinstance(loaded, Manifest) else Manifest({})
         contexts: list[Any] = []
         writer = OutputWriter(config.destination, tuple(str(k) for k in (config.get("keep_files") or [])))
@@ -377,7 +379,7 @@ def build(config: SiteConfig, progress: Progress = null_progress,
         if cache is None:  # (the preview server's memory hits do not touch the disk cache)
             store.prune(("manifest:", SNAPSHOT_PREFIX, "outputs:"))  # other destinations' records stay
     finally:
-        gc.unfreeze()
+        heap.release()
         store.close()
     return BuildReport(posts=len(model.posts), pages=len(model.pages), static=len(model.static_files),
                        stats=stats, seconds=_time.perf_counter() - started, problems=list(log.problems),
