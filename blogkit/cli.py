@@ -101,16 +101,37 @@ def run_build(config: SiteConfig, problems: list[Problem], quiet: bool) -> None:
         click.echo(report.summary(), err=True)
 
 
+# Set once a build has finished: every file is written and closed, every pool and connection
+# shut; what is left is freeing the heap one object at a time (see ``run``).
+_BUILD_DONE = False
+
+
+def run() -> None:
+    """The program's entry point (``blogkit``, ``python -m blogkit``): ``main``, and after a
+    finished build, leave at once — tearing down a 5,000-post site's objects took 0.25 s of a
+    1.5 s edit build. Tests call ``main`` itself, which never does this."""
+    try:
+        main()
+    except SystemExit as done:
+        if _BUILD_DONE:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(done.code if isinstance(done.code, int) else 0 if done.code is None else 1)
+        raise
+
+
 @main.command()
 @site_options
 def build(source: Path, destination: Path | None, config_files: str | None, drafts: bool, future: bool,
           unpublished: bool, limit_posts: int | None, baseurl: str | None, strict: bool, quiet: bool,
           verbose: bool) -> None:
     """Build the site into the destination."""
+    global _BUILD_DONE  # noqa: PLW0603 - read by `run` once click returns
     try:
         config, problems = config_from_flags(source, destination, config_files, drafts, future, unpublished,
                                              limit_posts, baseurl)
         run_build(config, problems, quiet)
+        _BUILD_DONE = True
     except BlogkitError as exc:
         fail(exc)
     except Exception as exc:  # noqa: BLE001

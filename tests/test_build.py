@@ -116,3 +116,18 @@ def test_python_dash_m_and_aliases(make_site, tmp_path: Path) -> None:
     assert run_cli("b", "-s", str(site), "-d", str(tmp_path / "o")).returncode == 0
     assert (tmp_path / "o/2024/01/01/a.html").exists()
     assert "build" in run_cli("--help").stdout
+
+
+def test_a_finished_build_leaves_at_once_with_everything_saved(make_site, tmp_path: Path) -> None:
+    """`blogkit build` exits without tearing its heap down (cli.run): the summary is still
+    printed, and the cache and snapshot it wrote are complete — the next build is up to date."""
+    site = make_site({"_config.yml": "title: T\n", "_posts/2024-01-05-hello.md": POST.format(title="Hi", body="x")})
+    dest = tmp_path / "out"
+    cached = {"BLOGKIT_CACHE": "1"}
+    first = run_cli("build", "-s", str(site), "-d", str(dest), env=cached)
+    assert first.returncode == 0 and "built 1 posts" in first.stderr, first.stderr
+    again = run_cli("build", "-s", str(site), "-d", str(dest), env=cached)
+    assert again.returncode == 0 and "up to date" in again.stderr, again.stderr
+    broken = make_site({"_config.yml": "title: T\n", "_posts/2024-01-05-bad.md": "---\ntitle: [oops\n---\nx"})
+    failed = run_cli("build", "-s", str(broken), "-d", str(tmp_path / "bad"))
+    assert failed.returncode == 1 and "2024-01-05-bad.md:2" in failed.stderr, failed.stderr
