@@ -30,6 +30,7 @@ CASES = [
     Case("plugins-tokyo-process", "plugins", dump=False, tz="Asia/Tokyo"),
     Case("plugins-paginated-archives", "plugins", dump=False,
          configs=("_config.yml", "_config.paginated.yml")),
+    Case("plugins-feed-options", "plugins", dump=False, configs=("_config.yml", "_config.feedopts.yml")),
 ]
 # The cases that switch on blogkit's paginated archives; every other case must give exactly
 # Jekyll's files.
@@ -270,3 +271,16 @@ def test_sitemap(plugin_runner: H.DiffRunner, case: Case, part: str) -> None:
 def test_robots(plugin_runner: H.DiffRunner, case: Case) -> None:
     jk, bk = plugin_runner.pair(case)
     assert _read(bk, "robots.txt").decode().strip() == _read(jk, "robots.txt").decode().strip()
+
+
+def test_category_and_tag_feeds_select_what_jekyll_feed_selects(plugin_runner: H.DiffRunner) -> None:
+    """`feed: {categories: [...], tags: true}`: every extra feed Jekyll writes, with the same
+    entries (ids and titles, in order)."""
+    case = next(c for c in CASES if c.name == "plugins-feed-options")
+    jk, bk = plugin_runner.pair(case)
+    feeds = sorted(rel for rel in jk.files if rel.startswith("feed/") and rel.endswith(".xml"))
+    assert any(rel.startswith("feed/by_tag/") for rel in feeds) and len(feeds) >= 4, feeds
+    for rel in feeds:
+        want = [(e["id"], e["title"]) for e in _lx_entries(_read(jk, rel))]
+        got = [(e["id"], e["title"]) for e in _lx_entries(_read(bk, rel))]
+        assert got == want, f"{rel}: {_first_diff(want, got)}"
