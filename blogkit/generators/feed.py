@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from ..dates import xmlschema
@@ -120,17 +121,24 @@ def generate(ctx: "RenderContext") -> list[Output]:
     out = []
     limit = posts_limit(ctx.config.data)
     for spec in plan(ctx):
-        stable = ctx.config.kind == "blogkit"
+        updated = feed_updated(ctx.site, ctx.config.data, spec, stable=ctx.config.kind == "blogkit")
         # A feed is made of the posts it shows (their fingerprints cover everything an entry
-        # shows), the config, and its <updated>: the build time, or on a blogkit site the
-        # newest date over all its posts. (Not all 5,000 posts' fingerprints: a feed shows 10.)
-        updated = max((_updated(p) for p in spec.posts), default=None) if stable and spec.posts else None
-        inputs = [spec.path, spec.title_suffix, updated if stable else ctx.model.time.isoformat(),
-                  *(_fingerprint(p) for p in spec.posts[:limit])]
+        # shows), the config, and its <updated>. (Not all 5,000 posts' fingerprints: a feed
+        # shows 10.)
+        inputs = [spec.path, spec.title_suffix, updated.isoformat(), *(_fingerprint(p) for p in spec.posts[:limit])]
         out.append(ctx.output_unless_unchanged(
             url_to_relpath(spec.path, ""), f"(feed {spec.path})", "feed", inputs,
-            lambda spec=spec, stable=stable: render_feed(ctx.site, ctx.config.data, spec, stable_updated=stable)))
+            lambda spec=spec, updated=updated: render_feed(ctx.site, ctx.config.data, spec, updated)))
     return out
+
+
+def feed_updated(site: Mapping[str, Any], config: Mapping[str, Any], spec: FeedSpec, stable: bool) -> datetime:
+    """The feed's <updated>: the build time, as jekyll-feed; ``stable`` (a blogkit site without a
+    pinned `time:`): its newest entry's date, so an unchanged blog gives a byte-identical feed
+    (no rewrite, no refetch)."""
+    if stable and not config.get("time") and spec.posts:
+        return max(_updated(p) for p in spec.posts)
+    return site["time"]
 
 
 def _abs(site: Mapping[str, Any], path: object) -> str:
@@ -158,15 +166,9 @@ def _fingerprint(view: Any) -> str:
     return fp() if callable(fp) else repr(sorted(view.items(), key=str))
 
 
-def render_feed(site: Mapping[str, Any], config: Mapping[str, Any], spec: FeedSpec,
-                stable_updated: bool = False) -> str:
-    """``stable_updated``: a blogkit site dates the feed by its newest entry, not by the build time
-    as jekyll-feed does, so an unchanged blog gives a byte-identical feed (no rewrite, no refetch)."""
+def render_feed(site: Mapping[str, Any], config: Mapping[str, Any], spec: FeedSpec, updated: datetime) -> str:
+    """The Atom document of one feed; ``updated`` from ``feed_updated``."""
     cfg = config.get("feed") if isinstance(config.get("feed"), Mapping) else {}
-    updated = site["time"]
-    if stable_updated and not config.get("time"):
-        dates = [_updated(p) for p in spec.posts]
-        updated = max(dates) if dates else updated
     lang = site.get("lang")
     self_url = _abs(site, spec.path)
     head = ['<?xml version="1.0" encoding="utf-8"?>',
