@@ -372,11 +372,11 @@ def build(config: SiteConfig, progress: Progress = null_progress,
             # The preview server saves the manifest and the "nothing changed" snapshot after the
             # page is announced (save_state: ~0.1 s at 5,000 posts). Until then the disk holds an
             # older manifest, which a later build checks record by record, and no snapshot (it
-            # was cleared above), so a later build is a real one: both safe.
+            # was cleared above), so a later build is a real one: both safe. (Its memory hits do
+            # not touch the disk cache, so nothing is pruned here.)
             cache.unsaved = (inputs, frozenset(writer.outputs), model.next_due)
         else:
             _save_snapshot(store, config, inputs, writer.outputs, model.next_due)
-        if cache is None:  # (the preview server's memory hits do not touch the disk cache)
             store.prune(("manifest:", SNAPSHOT_PREFIX, "outputs:"))  # other destinations' records stay
     finally:
         heap.release()

@@ -178,10 +178,4 @@ def _read_posts(base: Path, rel_base: str, kind: Kind, cats: tuple[str, ...], fl
         stack.extend(reversed(dirs))  # depth first, in name order, as os.walk with sorted names
 
 
-def _entry_ok(name: str, path: Path, root: Path) -> bool:
-    if name[:1] in (".", "_", "#", "~") or name.endswith("~"):
-        return False
-    return not path.is_symlink() or _inside(path, root)
-
-
 inside = _inside  # for the readers outside discovery (data files, includes, layouts)

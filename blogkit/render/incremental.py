@@ -137,13 +137,3 @@ class Incremental:
     def finished(self) -> Manifest:
         return Manifest({rid: rec for rid, rec in self.current.items() if rec.dest is not None}, self.basis,
                         self.global_fp)
-
-
-def collect_tagged(outputs: list[Any]) -> list[tuple[str, str]]:
-    """(rid, destination path) for every output that came from a tracked render."""
-    pairs = []
-    for out in outputs:
-        data = getattr(out, "data", None)
-        if isinstance(data, TaggedBytes):
-            pairs.append((data.rid, str(out.dest)))
-    return pairs
