@@ -165,7 +165,7 @@ def test_pagefind_failure_fails_the_build_and_leaves_the_old_site(tmp_path: Path
     (site / "content" / "_posts" / "2025-03-02-new.md").write_text(
         "---\ntitle: 新しい記事\n---\n本文\n", encoding="utf-8")
 
-    async def broken(*args: Any) -> None:
+    def broken(*args: Any) -> None:
         raise pagefind_run.SearchIndexError("Pagefind failed: simulated")
     monkeypatch.setattr(pagefind_run, "_index", broken)
     with pytest.raises(BuildFailed) as info:
@@ -181,9 +181,9 @@ def test_unchanged_content_reuses_the_bundle(tmp_path: Path, monkeypatch: pytest
     calls: list[int] = []
     real = pagefind_run._index
 
-    async def counting(*args: Any) -> None:
+    def counting(*args: Any) -> None:
         calls.append(1)
-        await real(*args)
+        real(*args)
     monkeypatch.setattr(pagefind_run, "_index", counting)
     build_site(site)
     assert calls == []
@@ -192,6 +192,59 @@ def test_unchanged_content_reuses_the_bundle(tmp_path: Path, monkeypatch: pytest
     dest = build_site(site)
     assert calls == [1]
     assert "書き留める" in fragments(dest)["/about.html"]["content"].replace("\u200b", "")
+
+
+def test_a_damaged_bundle_fails_the_build_and_leaves_the_old_site(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pagefind's service mode once shipped files cut at a 4 KiB boundary or empty (CI saw an
+    empty pagefind.js): whatever the cause, a bundle that is not whole must not be published."""
+    site = make_site(tmp_path)
+    dest = build_site(site)
+    before = {p.relative_to(dest).as_posix(): p.read_bytes() for p in dest.rglob("*") if p.is_file()}
+    about = site / "content" / "about.md"
+    about.write_text(ABOUT.replace("記録する", "書き留める"), encoding="utf-8")
+    real = pagefind_run._index
+
+    def truncating(pages: Path, out: Path, language: str) -> None:
+        real(pages, out, language)
+        chunk = next((out / "fragment").glob("*.pf_fragment"))
+        chunk.write_bytes(chunk.read_bytes()[:-9])  # the gzip trailer and a byte of data lost
+    monkeypatch.setattr(pagefind_run, "_index", truncating)
+    with pytest.raises(BuildFailed) as info:
+        build_site(site)
+    problem = next(p for p in info.value.problems if p.code == "search")
+    assert "truncated" in problem.message and ".pf_fragment" in problem.message
+    assert {p.relative_to(dest).as_posix(): p.read_bytes() for p in dest.rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.parametrize("name, data, says", [
+    ("pagefind.js", b"", "pagefind.js is missing or empty"),
+    ("pagefind-entry.json", b'{"version": "1', "unreadable"),
+    ("pagefind-entry.json", b'{"version": "1", "languages": {"ja": {"page_count": 0}}}', "indexed no pages"),
+    ("wasm.unknown.pagefind", gzip.compress(b"x" * 5000)[:-4], "wasm.unknown.pagefind is truncated"),
+    ("index/ja_1.pf_index", b"not gzip", "truncated"),
+], ids=["empty-js", "cut-entry", "no-pages", "cut-wasm", "not-gzip"])
+def test_check_bundle_names_what_is_damaged(name: str, data: bytes, says: str) -> None:
+    whole = {"pagefind.js": b"export{};", "pagefind-worker.js": b"//",
+             "pagefind-entry.json": b'{"version": "1", "languages": {"ja": {"page_count": 3}}}',
+             "wasm.unknown.pagefind": gzip.compress(b"wasm"), "index/ja_1.pf_index": gzip.compress(b"i")}
+    pagefind_run.check_bundle(whole, expect_pages=3)  # the whole one passes
+    with pytest.raises(pagefind_run.SearchIndexError, match=says):
+        pagefind_run.check_bundle({**whole, name: data}, expect_pages=3)
+
+
+def test_pagefind_settings_from_the_environment_or_working_directory_are_ignored(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pagefind reads PAGEFIND_* variables and a pagefind.yml in its working directory; neither
+    may change blogkit's index (here both would make it index nothing)."""
+    site = make_site(tmp_path / "site")
+    elsewhere = tmp_path / "cwd"
+    elsewhere.mkdir()
+    (elsewhere / "pagefind.yml").write_text("glob: 'nothing/**/*.html'\n", encoding="utf-8")
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.setenv("PAGEFIND_GLOB", "nothing/**/*.html")
+    pagefind_run._LAST.key = ""
+    assert sorted(fragments(build_site(site))) == sorted([OPENAI, NVIDIA, "/about.html"])
 
 
 @pytest.mark.parametrize("view, expected", [

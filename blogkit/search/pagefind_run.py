@@ -1,12 +1,22 @@
 """Running Pagefind: ``SearchRecord``s in, the files of the ``/pagefind/`` bundle out (path -> bytes).
 
-Why a scratch directory and ``add_directory`` rather than one ``add_custom_record`` per post:
-the Python API's reader takes one reply off the service's pipe per 100 ms, so per-record calls
-cost 0.1-0.17 s each (8-14 minutes for 5,000 posts), and ``get_files`` hangs once the bundle
-passes its 2 MiB pipe buffer. One ``add_directory`` and one ``write_files`` are two round trips
-whatever the site's size, and the Rust side parses the pages on every core. The scratch
-directory is private and removed afterwards; the bundle reaches the site only as ``Output``s
-through the staged writer, so a failed build never leaves a half-written index.
+Each record is written as a small HTML file into a private scratch directory and Pagefind's own
+command-line indexer is run once over it (the Rust side parses the pages on every core). Why
+the command line and not the Python API's service mode:
+
+- the service acknowledges ``write_files`` before its writes reach the disk and the API kills it
+  on close, so under load files come out truncated at a 4 KiB boundary or empty (seen in our CI:
+  a zero-byte ``pagefind.js``, "pf.options is not a function" in the browser; Pagefind's fix,
+  "flush output files before they drop", #1272, is not in a release yet). The command-line
+  process returns only after its runtime has finished every write;
+- per-record calls cost 0.1-0.17 s each (the reader takes one reply per 100 ms) and
+  ``get_files`` hangs once the bundle passes the 2 MiB pipe buffer;
+- the command runs in the scratch directory with ``PAGEFIND_*`` variables removed, so a
+  ``pagefind.yml`` in the user's working directory cannot change blogkit's index.
+
+The bundle is then checked whole (every compressed file decompresses to its end, the entry file
+parses) before it reaches the site, and only as ``Output``s through the staged writer, so a
+failed or damaged index fails the build and never replaces the last good site.
 
 The last bundle is remembered per process, keyed by a hash of every record's HTML, so the
 preview server's rebuilds after an edit that does not touch content (a template, a static file)
@@ -14,31 +24,33 @@ reuse it instead of re-indexing.
 """
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import hashlib
+import json
+import os
+import subprocess
 import tempfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Coroutine, Sequence, TypeVar
+from typing import Mapping, Sequence
 
 from .records import SearchRecord
 
-T = TypeVar("T")
-
 # The bundle files our own search.js needs; Pagefind's prebuilt UIs (~400 KiB) are left out.
 _UI_FILES = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
+# Every file Pagefind gzips: the index, fragment, filter and meta chunks and the WebAssembly.
+_GZIPPED = (".pf_fragment", ".pf_index", ".pf_filter", ".pf_meta", ".pagefind")
+_TIMEOUT_S = 600  # a hung indexer must not hang the build (5,000 posts index in about 10 s)
 
 
 class SearchIndexError(Exception):
-    """Pagefind is missing or failed; the message says which."""
+    """Pagefind is missing or failed, or its bundle is damaged; the message says which."""
 
 
 @dataclass
 class _Memo:
     key: str = ""
     files: dict[str, bytes] | None = None
-
 
 _LAST = _Memo()
 
@@ -76,40 +88,67 @@ def build_bundle(records: Sequence[SearchRecord], language: str, use_memo: bool 
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(record.to_html(language), encoding="utf-8")
         pages.mkdir(exist_ok=True)
-        _run(_index(pages, out, language))
+        _index(pages, out, language)
         files = {p.relative_to(out).as_posix(): p.read_bytes()
                  for p in sorted(out.rglob("*")) if p.is_file() and not p.name.startswith(_UI_FILES)}
+    check_bundle(files, expect_pages=len(written))
     _LAST.key, _LAST.files = key, files
     return files
 
 
-async def _index(pages: Path, out: Path, language: str) -> None:
+def _executable() -> Path:
     try:
-        from pagefind.index import IndexConfig, PagefindIndex
+        from pagefind.service import get_executable  # prefers the extended build (Japanese)
     except ImportError:
         raise SearchIndexError("Pagefind is not installed") from None
+    exe = get_executable()
+    if exe is None:
+        raise SearchIndexError("Pagefind's binary (pagefind_bin_extended) is not installed")
+    return exe
+
+
+def _index(pages: Path, out: Path, language: str) -> None:
+    """Run Pagefind's indexer over ``pages``, writing the bundle to ``out``."""
     # force_language: one index for the whole site, whatever a page's own lang says.
-    config = IndexConfig(force_language=language, output_path=str(out))
+    command = [str(_executable()), "--site", str(pages), "--output-path", str(out),
+               "--force-language", language, "--quiet"]
+    env = {k: v for k, v in os.environ.items() if not k.upper().startswith("PAGEFIND_")}
     try:
-        async with PagefindIndex(config) as index:
-            result = await index.add_directory(str(pages))
-            if result.get("page_count", 0) == 0 and any(pages.rglob("*.html")):
-                raise SearchIndexError("Pagefind indexed no pages")
-    except FileNotFoundError as exc:  # the pagefind_bin_extended wheel is missing
-        raise SearchIndexError(f"Pagefind binary not found: {exc}") from None
-    except SearchIndexError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - the service reports its errors as bare Exceptions
-        raise SearchIndexError(f"Pagefind failed: {exc}") from None
+        done = subprocess.run(command, cwd=pages.parent, env=env, capture_output=True,
+                              timeout=_TIMEOUT_S, check=False)
+    except OSError as exc:
+        raise SearchIndexError(f"Pagefind could not be started: {exc}") from None
+    except subprocess.TimeoutExpired:
+        raise SearchIndexError(f"Pagefind did not finish in {_TIMEOUT_S} s") from None
+    if done.returncode != 0:
+        said = (done.stderr or done.stdout).decode("utf-8", "replace").strip().splitlines()[-3:]
+        raise SearchIndexError(f"Pagefind failed (exit {done.returncode}): {' / '.join(said) or 'no output'}")
     if not (out / "pagefind.js").is_file():
         raise SearchIndexError("Pagefind wrote no pagefind.js")
 
 
-def _run(coro: Coroutine[object, object, T]) -> T:
-    """asyncio.run, or in a worker thread when the caller already runs an event loop."""
+def check_bundle(files: Mapping[str, bytes], expect_pages: int) -> None:
+    """Raise SearchIndexError unless the bundle is whole: a truncated file would ship a search
+    page that cannot search, which a build must never do quietly."""
+    for name in ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json"):
+        if not files.get(name):
+            raise SearchIndexError(f"Pagefind's {name} is missing or empty")
     try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coro)
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coro).result()
+        entry = json.loads(files["pagefind-entry.json"])
+        indexed = sum(int(lang["page_count"]) for lang in entry["languages"].values())
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise SearchIndexError("Pagefind's pagefind-entry.json is unreadable") from None
+    if expect_pages and indexed == 0:
+        raise SearchIndexError("Pagefind indexed no pages")
+    for name, data in files.items():
+        if name.endswith(_GZIPPED) and not _whole_gzip(data):
+            raise SearchIndexError(f"Pagefind's {name} is truncated ({len(data)} bytes)")
+
+
+def _whole_gzip(data: bytes) -> bool:
+    stream = zlib.decompressobj(wbits=31)
+    try:
+        stream.decompress(data)  # chunks are small (Pagefind splits its index), so all at once
+    except zlib.error:
+        return False
+    return stream.eof
