@@ -1,10 +1,14 @@
 """Front matter, discovery and reading (the stages before rendering)."""
 from __future__ import annotations
 
+import math
 import os
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from blogkit.content.discover import discover
 from blogkit.content.frontmatter import parse_front_matter
@@ -103,3 +107,20 @@ def test_reading_time_counts_japanese_characters() -> None:
     assert compute_reading_time(japanese, 500, 200) == 5
     assert compute_reading_time(english, 500, 200) == 5
     assert compute_reading_time("", 500, 200) == 1
+
+
+# The definition the fast counter must keep: one match per CJK character, and words counted
+# with every CJK character blanked out first.
+_CJK_ONE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u3005\u30fc]")
+_WORD = re.compile(r"[A-Za-z0-9\u00C0-\u024F]+(?:['’][A-Za-z]+)*")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(st.sampled_from(list("生成AIのはー々가 ’'abcXYZ09é\n.、。")), max_size=300),
+                 st.text(max_size=100)),
+       st.sampled_from([1, 2, 3, 500]), st.sampled_from([1, 2, 3, 200]))  # small rates: every count shows
+def test_reading_time_equals_its_definition(text: str, cjk_rate: int, word_rate: int) -> None:
+    cjk = len(_CJK_ONE.findall(text))
+    words = len(_WORD.findall(_CJK_ONE.sub(" ", text)))
+    expected = max(1, math.ceil(cjk / cjk_rate + words / word_rate))
+    assert compute_reading_time(text, cjk_rate, word_rate) == expected
