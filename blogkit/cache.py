@@ -86,6 +86,12 @@ def _unseal(blob: bytes) -> Any:
         return _MISS
 
 
+def unseal(blob: bytes) -> Any:
+    """The value ``seal`` made, or None when the bytes are damaged."""
+    value = _unseal(blob)
+    return None if value is _MISS else value
+
+
 class Cache:
     """A tiny key -> pickled value store. ``Cache(None)`` is a no-op cache (tests, read-only sites)."""
 

@@ -125,12 +125,17 @@ def _map_chunk(items: Sequence[Any]) -> list[Any]:
     return [_worker_fn(item) for item in items]
 
 
+def runs_parallel(count: int) -> bool:
+    """Would ``fork_map`` over ``count`` items use a pool?"""
+    return workers() >= 2 and count >= MIN_PARALLEL and "fork" in multiprocessing.get_all_start_methods()
+
+
 def fork_map(fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
     """``fn`` over ``items`` on every core, results in order. ``fn`` must not raise (return
     errors as values) and its results must pickle. Serial when a pool would not pay off."""
     global _worker_fn  # noqa: PLW0603 - handed to the forked workers (set while any may start)
     n = workers()
-    if n < 2 or len(items) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
+    if not runs_parallel(len(items)):
         yield from (fn(item) for item in items)
         return
     size = max(8, len(items) // (n * 8))
