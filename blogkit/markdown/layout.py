@@ -34,10 +34,20 @@ _PREFORMATTED = {"footnote_block_open", "footnote_block_close", "footnote_open",
 BLANK_LINE = re.compile(r"[ \t>]*\Z")
 
 
+def _strip_nesting(kind: str) -> str:
+    return kind[:-5] if kind.endswith("_open") else kind[:-6] if kind.endswith("_close") else kind
+
+
+_BASES: dict[str, str] = {}  # token type -> its base (a handful of types; asked per token)
+
+
 def _base(tok: Token) -> str:
-    if tok.type == "html_block" and (tok.meta or {}).get("kd_container"):
+    if tok.type == "html_block" and tok.meta and tok.meta.get("kd_container"):
         return "html_container"  # a `markdown="1"` element: its children are indented
-    return tok.type[:-5] if tok.type.endswith("_open") else tok.type[:-6] if tok.type.endswith("_close") else tok.type
+    base = _BASES.get(tok.type)
+    if base is None:
+        base = _BASES[tok.type] = _strip_nesting(tok.type)
+    return base
 
 
 def blank_runs(lines: Sequence[str], start: int, end: int, covered: frozenset[int] = frozenset(),

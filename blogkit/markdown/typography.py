@@ -152,9 +152,10 @@ def _follow(tok: Token | None) -> str:
 def smarten_children(children: list[Token],
                      quotes: tuple[str, str, str, str] = DEFAULT_QUOTES) -> None:
     """Typography over one inline token's children, in place (text tokens only)."""
+    search = _TRIGGER.search  # (most text has nothing to change: test that before the context)
     prev_tok: Token | None = None
     for idx, tok in enumerate(children):
-        if tok.type == "text" and tok.content:
+        if tok.type == "text" and tok.content and search(tok.content):
             prev = "\n" if prev_tok is not None and prev_tok.type == "softbreak" else None
             nxt = children[idx + 1] if idx + 1 < len(children) else None
             tok.content = smarten(tok.content, prev, _follow(nxt), quotes)
