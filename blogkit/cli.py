@@ -74,7 +74,7 @@ def fail(exc: BlogkitError) -> None:
 
 # Commands that live with their feature, by name -> the module whose COMMANDS holds them. They
 # are imported when used (or listed by --help): the preview server's and editor's modules were
-# ~45 ms of every `blogkit build`'s start. tests/test_cli.py checks this table against COMMANDS.
+# ~45 ms of every `blogkit build`'s start. tests/test_cli_commands.py checks this table against COMMANDS.
 LAZY_COMMANDS = {"new": "blogkit.editor.commands", "publish": "blogkit.editor.commands",
                  "check": "blogkit.editor.commands", "import": "blogkit.editor.commands",
                  "serve": "blogkit.server.commands"}

@@ -203,6 +203,17 @@ def _read_all(sources: list[SourceFile], ctx: ReadContext) -> Iterator[Document 
     return (_read_one(src, ctx) for src in sources)
 
 
+def _received(result: Document | bytes | Problem, src: SourceFile,
+              ctx: ReadContext) -> tuple[Document | Problem, bytes | None]:
+    """A reader's result as a document (or its problem), with the sealed bytes it came in."""
+    if not isinstance(result, bytes):
+        return result, None
+    doc = unseal(result)
+    if isinstance(doc, Document):
+        return doc, result
+    return _read_one(src, ctx), None  # damaged on the way (short of a pipe fault, never): read it here
+
+
 def read_documents(config: SiteConfig, sources: list[SourceFile], ctx: ReadContext, log: ProblemLog,
                    progress: Progress, store: Cache | None, memo: dict[str, Any] | None) -> list[Document]:
     """Read every post and page; a file whose size and mtime are unchanged comes from the cache."""
@@ -230,23 +241,18 @@ def read_documents(config: SiteConfig, sources: list[SourceFile], ctx: ReadConte
         key = keys[src.rel_path]
         doc = found.get(key) if key is not None else None
         if not isinstance(doc, Document):
-            result = next(results)
+            result, blob = _received(next(results), src, ctx)
             if isinstance(result, Problem):
                 log.add(result)
                 continue
-            if isinstance(result, bytes):
-                unsealed = unseal(result)
-                if not isinstance(unsealed, Document):  # cannot happen short of a pipe fault
-                    raise BlogkitError("a reader process returned damaged data", Location(src.rel_path),
-                                       "run the build again", code="internal")
-                if key is not None and store is not None:
-                    sealed[key] = result
+            if key is not None and store is not None:
+                if blob is None:
+                    to_store[key] = result
+                else:
+                    sealed[key] = blob
                     if len(sealed) >= 256:
                         store.put_sealed(sealed)  # in batches: the bytes never pile up in memory
                         sealed.clear()
-                result = unsealed
-            elif key is not None and store is not None:
-                to_store[key] = result
             doc = result.at(src.path)  # (read in a worker: came back without its path)
             if key is not None:
                 fresh[key] = doc

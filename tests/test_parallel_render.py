@@ -117,3 +117,22 @@ def test_markdown_pool_gives_serial_html_and_leaves_texts_lean(monkeypatch: pyte
     import pickle
     pickle.dumps(texts[0])  # the effect the test guards against is real on this interpreter
     assert sys.getsizeof(texts[0]) > sizes[0]
+
+
+def test_a_document_damaged_on_its_way_from_a_worker_is_read_again(tmp_path: Path) -> None:
+    """Read workers hand back documents sealed for the cache; bytes that do not unseal (a pipe
+    fault) must not lose the post: it is read again in the parent."""
+    import blogkit.site as stages
+    from blogkit.cache import seal
+
+    site = write_files(tmp_path / "site", JEKYLL)
+    config, _ = load_config(site, destination=tmp_path / "out")
+    ctx = stages.read_context(config, stages.zone_of(config))
+    src = next(s for s in stages.discover_sources(config) if s.rel_path.endswith("p3.md"))
+    good = stages._read_one(src, ctx)
+    doc, blob = stages._received(seal(good), src, ctx)
+    assert blob is not None and doc.body == good.body and doc.url == good.url
+    damaged = bytearray(seal(good))
+    damaged[-3] ^= 0xFF
+    doc, blob = stages._received(bytes(damaged), src, ctx)
+    assert blob is None and doc.body == good.body and doc.url == good.url
