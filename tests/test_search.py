@@ -219,16 +219,18 @@ def test_a_damaged_bundle_fails_the_build_and_leaves_the_old_site(tmp_path: Path
 
 @pytest.mark.parametrize("name, data, says", [
     ("pagefind.js", b"", "pagefind.js is missing or empty"),
+    ("pagefind-worker.js", b"", "pagefind-worker.js is empty"),
     ("pagefind-entry.json", b'{"version": "1', "unreadable"),
     ("pagefind-entry.json", b'{"version": "1", "languages": {"ja": {"page_count": 0}}}', "indexed no pages"),
     ("wasm.unknown.pagefind", gzip.compress(b"x" * 5000)[:-4], "wasm.unknown.pagefind is truncated"),
     ("index/ja_1.pf_index", b"not gzip", "truncated"),
-], ids=["empty-js", "cut-entry", "no-pages", "cut-wasm", "not-gzip"])
+], ids=["empty-js", "empty-worker", "cut-entry", "no-pages", "cut-wasm", "not-gzip"])
 def test_check_bundle_names_what_is_damaged(name: str, data: bytes, says: str) -> None:
     whole = {"pagefind.js": b"export{};", "pagefind-worker.js": b"//",
              "pagefind-entry.json": b'{"version": "1", "languages": {"ja": {"page_count": 3}}}',
              "wasm.unknown.pagefind": gzip.compress(b"wasm"), "index/ja_1.pf_index": gzip.compress(b"i")}
     pagefind_run.check_bundle(whole, expect_pages=3)  # the whole one passes
+    pagefind_run.check_bundle({k: v for k, v in whole.items() if k != "pagefind-worker.js"}, 3)  # Pagefind < 1.5
     with pytest.raises(pagefind_run.SearchIndexError, match=says):
         pagefind_run.check_bundle({**whole, name: data}, expect_pages=3)
 

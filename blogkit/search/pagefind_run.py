@@ -130,9 +130,12 @@ def _index(pages: Path, out: Path, language: str) -> None:
 def check_bundle(files: Mapping[str, bytes], expect_pages: int) -> None:
     """Raise SearchIndexError unless the bundle is whole: a truncated file would ship a search
     page that cannot search, which a build must never do quietly."""
-    for name in ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json"):
+    for name in ("pagefind.js", "pagefind-entry.json"):
         if not files.get(name):
             raise SearchIndexError(f"Pagefind's {name} is missing or empty")
+    for name, data in files.items():
+        if name.endswith(".js") and not data:  # pagefind-worker.js (Pagefind 1.5+) and the like
+            raise SearchIndexError(f"Pagefind's {name} is empty")
     try:
         entry = json.loads(files["pagefind-entry.json"])
         indexed = sum(int(lang["page_count"]) for lang in entry["languages"].values())
