@@ -40,7 +40,9 @@ _TAG_NAMES = re.compile(r"{%-?\s*(\w+)\s*.*?-?%}", re.S)
 
 def has_liquid(text: str) -> bool:
     """Jekyll's ``has_liquid_construct?``."""
-    return "{{" in text or "{%" in text
+    # (one character first: CPython finds "{" with memchr, while a two-character search over a
+    # Japanese text is several times slower — 54 -> 8 ms for 5,000 posts, most have no brace)
+    return "{" in text and ("{{" in text or "{%" in text)
 
 
 # The last build's answers for the posts' texts, by the identity of the text object: the
