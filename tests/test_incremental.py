@@ -190,3 +190,35 @@ def test_a_moved_site_reads_its_cached_documents_at_their_new_paths(tmp_path: Pa
     docs = [*model.posts, *model.pages]
     assert docs and all(d.path.is_file() and moved in d.path.parents for d in docs)
     store.close()
+
+
+def test_a_new_tag_rerenders_what_shows_it_not_every_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every page's layout tests ``site.tag_cloud``; only the tags page lists it. A tag added to
+    one post changes the cloud, which must re-render the tags page, that post and its neighbours
+    — not the pages of unrelated posts (recorded whole, the cloud re-rendered all of them)."""
+    import blogkit.render.site as render_site
+
+    dated = {"a": ("2025-01-01", "x"), "b": ("2025-01-02", "x"), "c": ("2025-03-01", "y"),
+             "d": ("2025-03-02", "y"), "e": ("2025-05-01", "z")}
+    site_files = {"site.yml": SITE_YML, "content/index.md": "---\nlayout: home\n---\n"}
+    for name, (day, tag) in dated.items():
+        site_files[f"content/_posts/{day}-{name}.md"] = (f"---\nlayout: post\ntitle: {name.upper()}\n"
+                                                        f"tags: [{tag}]\n---\n本文 {name}\n")
+    site = write_files(tmp_path / "site", site_files)
+    config, _ = load_config(site, destination=tmp_path / "out")
+    build(config)
+    rendered: list[str] = []
+    real = render_site.render_layouts
+
+    def spy(*args: object, **kwargs: object) -> str:
+        rendered.append(str(args[4]))
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+    monkeypatch.setattr(render_site, "render_layouts", spy)
+    _sub(site / "content/_posts/2025-01-01-a.md", "tags: [x]", "tags: [x, 新しいタグ]")
+    build(config)
+    posts = {name: next(r for r in rendered if r.endswith(f"-{name}.md")) if any(r.endswith(f"-{name}.md") for r in rendered)
+             else None for name in dated}
+    assert posts["a"] and any("tag cloud" in r for r in rendered)   # the post and /tags/ are redone
+    assert posts["c"] is None and posts["d"] is None and posts["e"] is None, rendered
+    monkeypatch.undo()
+    assert tree(tmp_path / "out") == cold(site, tmp_path, monkeypatch)

@@ -10,6 +10,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from ..render.i18n import ui_text
+from ..render.tracking import TrackedBranch
 from ..site import Output
 from ..slugify import slugify
 from . import archives
@@ -35,8 +36,9 @@ def add_to_site(ctx: "RenderContext") -> None:
         template = cfg["permalinks"][kind]
         return lambda key: archives.archive_url(template, {"name": slugify(key, "default")})
 
-    ctx.site["tag_cloud"] = {"categories": cloud(ctx.model.categories, url_for("category")),
-                             "tags": cloud(ctx.model.tags, url_for("tag"))}
+    # (tracked part by part: every page's layout tests it, only the tags page lists it)
+    ctx.site["tag_cloud"] = TrackedBranch({"categories": cloud(ctx.model.categories, url_for("category")),
+                                           "tags": cloud(ctx.model.tags, url_for("tag"))}, "site.tag_cloud")
 
 
 def generate(ctx: "RenderContext") -> list[Output]:

@@ -31,7 +31,7 @@ from .documents import render_outputs
 from .layouts import MissingLayout, render_layouts
 from .incremental import Incremental, KeepBytes, OutputRecord, RenderedHTML, TaggedBytes, Unchanged
 from .delta import keep_plan, site_basis
-from .tracking import BODY, Recording, TrackedDict, TrackedList, TrackedView, digest, files_digest, shallow
+from .tracking import BODY, Recording, TrackedBranch, TrackedDict, TrackedList, TrackedView, digest, files_digest, shallow
 from .views import doc_view, link_neighbours, site_view
 
 
@@ -374,7 +374,12 @@ def make_resolver(views: dict[str, TrackedView], site: dict[str, Any]) -> Callab
                 fp = "missing"
         elif dep.startswith("site.") and dep != "site.*":
             name = dep[5:]
-            fp = digest(shallow(dict.get(site, name))) if dict.__contains__(site, name) else "absent"
+            head, _, part = name.partition(".")
+            branch = dict.get(site, head) if part and not dict.__contains__(site, name) else None
+            if isinstance(branch, TrackedBranch):
+                fp = branch.part(part)
+            else:
+                fp = digest(shallow(dict.get(site, name))) if dict.__contains__(site, name) else "absent"
         else:
             fp = None
         memo[dep] = fp
