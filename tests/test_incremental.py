@@ -192,10 +192,26 @@ def test_a_moved_site_reads_its_cached_documents_at_their_new_paths(tmp_path: Pa
     store.close()
 
 
-def test_a_new_tag_rerenders_what_shows_it_not_every_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every page's layout tests ``site.tag_cloud``; only the tags page lists it. A tag added to
-    one post changes the cloud, which must re-render the tags page, that post and its neighbours
-    — not the pages of unrelated posts (recorded whole, the cloud re-rendered all of them)."""
+NARROW_EDITS = {
+    # (edit, posts whose pages must not be rendered again)
+    "a new tag on one post": (lambda s: _sub(s / "content/_posts/2025-01-01-a.md", "tags: [x]",
+                                             "tags: [x, 新しいタグ]"), "cde"),
+    "a new newest post, same year": (lambda s: (s / "content/_posts/2025-06-01-f.md").write_text(
+        "---\nlayout: post\ntitle: F\ntags: [w]\n---\n本文 f\n", encoding="utf-8"), "abc"),
+    # (d re-renders too: it shows its neighbour e, whose links now include f)
+    "an image added to static/": (lambda s: write_files(s, {"static/img/new.svg": "<svg/>"}), "abcde"),
+    # the favicon is what every page shows: all of them change (checked against a cold build)
+    "a favicon added to static/": (lambda s: write_files(s, {"static/favicon.svg": "<svg/>"}), ""),
+}
+
+
+@pytest.mark.parametrize("edit", NARROW_EDITS, ids=list(NARROW_EDITS))
+def test_site_wide_values_rerender_only_what_shows_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        edit: str) -> None:
+    """Every page of the built-in theme tests ``site.tag_cloud``, prints the year of the newest
+    post and looks for a favicon among the static files. Each of those is tracked narrowly
+    (the cloud part by part, ``site.updated_year``, ``static_file()``), so these common edits
+    re-render what shows them, not every page; the result still equals a cold build."""
     import blogkit.render.site as render_site
 
     dated = {"a": ("2025-01-01", "x"), "b": ("2025-01-02", "x"), "c": ("2025-03-01", "y"),
@@ -214,11 +230,12 @@ def test_a_new_tag_rerenders_what_shows_it_not_every_page(tmp_path: Path, monkey
         rendered.append(str(args[4]))
         return real(*args, **kwargs)  # type: ignore[arg-type]
     monkeypatch.setattr(render_site, "render_layouts", spy)
-    _sub(site / "content/_posts/2025-01-01-a.md", "tags: [x]", "tags: [x, 新しいタグ]")
+    change, untouched = NARROW_EDITS[edit]
+    change(site)
     build(config)
-    posts = {name: next(r for r in rendered if r.endswith(f"-{name}.md")) if any(r.endswith(f"-{name}.md") for r in rendered)
-             else None for name in dated}
-    assert posts["a"] and any("tag cloud" in r for r in rendered)   # the post and /tags/ are redone
-    assert posts["c"] is None and posts["d"] is None and posts["e"] is None, rendered
+    redone = {name for name in dated if any(r.endswith(f"-{name}.md") for r in rendered)}
+    assert not redone & set(untouched), rendered
+    if edit == "a new tag on one post":
+        assert "a" in redone and any("tag cloud" in r for r in rendered)
     monkeypatch.undo()
     assert tree(tmp_path / "out") == cold(site, tmp_path, monkeypatch)

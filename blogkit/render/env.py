@@ -10,9 +10,21 @@ from markupsafe import Markup
 from ..config import SiteConfig
 from ..filters import FilterContext, make_filters
 from .loader import THEME_DIR, LayoutLoader
+from .tracking import STATIC_PREFIX, record
 
 THEME_CSS = THEME_DIR.parent / "static" / "assets" / "blogkit.css"
 from .i18n import date_for_lang, ui_text
+
+
+@jinja2.pass_context
+def static_file(context: Any, path: str) -> Any:
+    """``site.static_files``' entry for ``path``, or None — a dependency on that one file only.
+    (The theme's favicon test read the whole list on every page, so adding any image to the site
+    re-rendered all of them.)"""
+    record(STATIC_PREFIX + path)
+    site = context.get("site")
+    files = dict.get(site, "static_files") if isinstance(site, dict) else None
+    return next((f for f in files or () if isinstance(f, dict) and f.get("path") == path), None)
 
 
 @dataclass
@@ -40,6 +52,7 @@ def make_env(config: SiteConfig, markdownify: Callable[[str], str], smartify: Ca
     env.filters["local_date"] = lambda value, fmt="long": date_for_lang(value, lang, fmt, zone)
     env.globals["t"] = lambda key: ui_text(lang, key)
     env.globals["raw"] = Markup
+    env.globals["static_file"] = static_file
     # A Jekyll site gets no extra files, so the theme's CSS is inlined there instead of linked.
     env.globals["theme_css"] = lambda: Markup(THEME_CSS.read_text(encoding="utf-8"))
     from .seo import feed_links, seo  # jekyll-seo-tag and feed autodiscovery for the theme's head

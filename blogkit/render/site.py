@@ -31,7 +31,8 @@ from .documents import render_outputs
 from .layouts import MissingLayout, render_layouts
 from .incremental import Incremental, KeepBytes, OutputRecord, RenderedHTML, TaggedBytes, Unchanged
 from .delta import keep_plan, site_basis
-from .tracking import BODY, Recording, TrackedBranch, TrackedDict, TrackedList, TrackedView, digest, files_digest, shallow
+from .tracking import (BODY, STATIC_PREFIX, Recording, TrackedBranch, TrackedDict, TrackedList, TrackedView, digest,
+                       files_digest, shallow)
 from .views import doc_view, link_neighbours, site_view
 
 
@@ -367,6 +368,11 @@ def make_resolver(views: dict[str, TrackedView], site: dict[str, Any]) -> Callab
             fp = by_key[dep[:-len(BODY)]].body_fingerprint()
         elif dep in collections:
             fp = collections[dep].fingerprint()
+        elif dep.startswith(STATIC_PREFIX):
+            wanted = dep[len(STATIC_PREFIX):]
+            entry = next((f for f in dict.get(site, "static_files") or () if isinstance(f, dict)
+                          and f.get("path") == wanted), None)
+            fp = digest(shallow(entry)) if entry is not None else "absent"
         elif dep.startswith("file:"):
             try:
                 fp = digest(Path(dep[5:]).read_bytes())

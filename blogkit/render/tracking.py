@@ -38,6 +38,10 @@ class Recording:
         _reads.reset(self._token)
 
 
+# A dependency on one entry of site.static_files (render/env.py ``static_file``).
+STATIC_PREFIX = "static:"
+
+
 def file_dep(path: Any) -> str:
     """The dependency name of a file read while rendering (a Liquid layout or include): its
     fingerprint is the file's bytes (``render/site.py: make_resolver``)."""
