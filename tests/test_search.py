@@ -143,6 +143,24 @@ def test_search_off_writes_no_index(tmp_path: Path) -> None:
     assert not (dest / "assets" / "search.js").exists()
 
 
+def test_a_site_with_nothing_to_index_builds_and_says_so(tmp_path: Path) -> None:
+    """A new blog with search on and no post yet: Pagefind's indexer refuses an empty site, so
+    no bundle is made and the search page is marked empty (search.js then says so); adding a
+    post brings the index."""
+    (tmp_path / "content").mkdir()
+    (tmp_path / "site.yml").write_text("title: 新しいブログ\nlang: ja\nsearch: true\n", encoding="utf-8")
+    dest = build_site(tmp_path)
+    page = (dest / "search" / "index.html").read_text(encoding="utf-8")
+    assert "data-empty" in page and "まだ検索できる記事がありません" in page
+    assert not (dest / "pagefind").exists()
+    posts = tmp_path / "content" / "_posts"
+    posts.mkdir()
+    (posts / "2025-03-01-nvidia.md").write_text(POST_NVIDIA, encoding="utf-8")
+    dest = build_site(tmp_path)
+    assert "data-empty" not in (dest / "search" / "index.html").read_text(encoding="utf-8")
+    assert NVIDIA in fragments(dest)
+
+
 def test_baseurl_reaches_result_links_bundle_and_forms(tmp_path: Path) -> None:
     site = make_site(tmp_path, config="search:\n  language: ja\n")
     dest = build_site(site, baseurl="/blog")

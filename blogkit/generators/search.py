@@ -13,12 +13,12 @@ site is never published with a search page that cannot search.
 from __future__ import annotations
 
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, Sequence
 
 from ..render.loader import THEME_DIR
 from ..render.site import RenderContext
 from ..search.pagefind_run import SearchIndexError, build_bundle
-from ..search.records import SearchOptions, records_from_views
+from ..search.records import SearchOptions, SearchRecord, records_from_views
 from ..site import Output
 
 SEARCH_URL = "/search/"
@@ -27,13 +27,14 @@ THEME_ASSETS = THEME_DIR.parent / "static" / "assets"
 ORIGIN = "search (Pagefind)"
 
 
-def search_page(ctx: RenderContext, options: SearchOptions) -> list[Output]:
+def search_page(ctx: RenderContext, options: SearchOptions, empty: bool = False) -> list[Output]:
     if any(str(v.get("url")) in (SEARCH_URL, SEARCH_URL + "index.html") for v in ctx.page_views):
         return []  # the site's own /search/ page wins; it can use the `search` layout itself
     lang = str(ctx.config.get("lang") or "en")
     title = "検索" if lang.lower().startswith("ja") else "Search"
     page: dict[str, Any] = {"title": title, "url": SEARCH_URL, "layout": "search",
-                            "search_language": options.language, "sitemap": False}
+                            "search_language": options.language, "sitemap": False,
+                            "search_empty": empty}
     html = ctx.render("search", page, "", ORIGIN)
     if html is None:
         return []
@@ -46,9 +47,11 @@ def search_assets(ctx: RenderContext) -> list[Output]:
             for name in ASSETS if f"assets/{name}" not in taken and (THEME_ASSETS / name).is_file()]
 
 
-def search_index(ctx: RenderContext, options: SearchOptions) -> list[Output]:
-    baseurl = str(ctx.config.get("baseurl") or "")
-    records = records_from_views(ctx.post_views, ctx.page_views, options, baseurl)
+def search_index(ctx: RenderContext, options: SearchOptions, records: Sequence[SearchRecord]) -> list[Output]:
+    if not records:
+        # Nothing to index (a new blog): Pagefind's indexer refuses an empty site, and the
+        # search page says there is nothing to search instead of loading a bundle.
+        return []
     try:
         files = build_bundle(records, options.language)
     except SearchIndexError as exc:
@@ -64,4 +67,6 @@ def generate_search(ctx: RenderContext) -> list[Output]:
     if not ctx.config.has("search"):
         return []
     options = SearchOptions.from_config(ctx.config.get("search"), ctx.config.get("lang"))
-    return [*search_page(ctx, options), *search_assets(ctx), *search_index(ctx, options)]
+    records = records_from_views(ctx.post_views, ctx.page_views, options, str(ctx.config.get("baseurl") or ""))
+    return [*search_page(ctx, options, empty=not records), *search_assets(ctx),
+            *search_index(ctx, options, records)]

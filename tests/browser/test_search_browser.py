@@ -89,6 +89,15 @@ def corpus_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
+def empty_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A new blog: search on, nothing written yet."""
+    site = tmp_path_factory.mktemp("empty")
+    (site / "content").mkdir()
+    (site / "site.yml").write_text("title: 新しいブログ\nlang: ja\nsearch: true\n", encoding="utf-8")
+    yield from serve(site, "")
+
+
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
@@ -228,3 +237,14 @@ def test_header_form_target_and_dark_theme(corpus_url: str, browser, tmp_path: P
     shot = Path(os.environ.get("BLOGKIT_SHOTS", tmp_path)) / "search-dark.png"
     pg.screenshot(path=str(shot))
     context.close()
+
+
+def test_a_blog_with_nothing_indexed_says_so(empty_url: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(empty_url + "/search/?q=AI")
+    settled(page)
+    assert page.text_content("[data-search-status]") == "まだ検索できる記事がありません"
+    page.fill("#search-q", "半導体")
+    page.keyboard.press("Enter")
+    assert page.text_content("[data-search-status]") == "まだ検索できる記事がありません"
+    assert not [u for u in page.requests if "/pagefind/" in u]
+    assert not page.console_lines, page.console_lines

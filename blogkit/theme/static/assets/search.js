@@ -21,6 +21,13 @@
     return template.replace(/\{(\w+)\}/g, function (_, k) { return values[k] != null ? values[k] : ""; });
   }
 
+  function nothingIndexed() {
+    // The site has nothing indexed yet (no post or page): there is no bundle to load.
+    if (T.empty === undefined) return false;
+    status.textContent = T.tEmpty;
+    return true;
+  }
+
   function load() {
     if (!loading) {
       loading = import(T.bundle + "pagefind.js").then(function (pf) {
@@ -87,6 +94,7 @@
   }
 
   function run() {
+    if (nothingIndexed()) return Promise.resolve();
     var q = input.value.trim();
     var mine = ++token;
     return load().then(function (pf) {
@@ -172,7 +180,7 @@
 
   form.addEventListener("submit", function (e) { e.preventDefault(); clearTimeout(timer); run(); });
   input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 200); });
-  input.addEventListener("focus", load, { once: true });
+  input.addEventListener("focus", function () { if (!nothingIndexed()) load(); }, { once: true });
   facets.addEventListener("change", function () { run(); });
   more.addEventListener("click", function () {
     var first = shown;
