@@ -424,9 +424,11 @@ def _save_snapshot(store: Cache, config: SiteConfig, inputs: str, outputs: Itera
                   Snapshot(inputs, output_stats(config.destination, outputs), due))
 
 
-def save_state(config: SiteConfig, cache: BuildCache) -> None:
+def save_state(config: SiteConfig, cache: BuildCache, snapshot: bool = True) -> None:
     """Put what the last build left in memory on disk: its manifest and snapshot (the preview
-    server calls this once the rebuilt page is announced, so it is not in the editor's wait)."""
+    server calls this once the rebuilt page is announced, so it is not in the editor's wait).
+    ``snapshot=False``: the site is not final (a search index is still being made), so the next
+    build must not be skipped as "nothing changed"."""
     if cache.unsaved is None:
         return
     inputs, outputs, due = cache.unsaved
@@ -434,7 +436,8 @@ def save_state(config: SiteConfig, cache: BuildCache) -> None:
     try:
         if cache.manifest is not None:
             store.put(manifest_key_of(config), cache.manifest)
-        _save_snapshot(store, config, inputs, outputs, due)
+        if snapshot:
+            _save_snapshot(store, config, inputs, outputs, due)
         cache.unsaved = None
     finally:
         store.close()

@@ -22,3 +22,12 @@ def make_site(tmp_path: Path) -> Callable[..., Path]:
     return make
 
 
+
+
+@pytest.fixture(autouse=True)
+def _no_search_deferral_left_behind():  # type: ignore[no-untyped-def]
+    """A preview server sets blogkit.search.pagefind_run.DEFERRAL while it runs; a test that
+    starts one and fails before stopping it must not make later builds defer their index."""
+    yield
+    from blogkit.search import pagefind_run
+    pagefind_run.DEFERRAL = None

@@ -35,7 +35,7 @@ ALLOWED: dict[str, set[str]] = {
              "urls", "unchanged"},
     "inspect": {"config", "dates", "errors", "markdown", "site"},
     "editor": {"config", "content", "dates", "errors", "markdown", "render", "site", "slugify", "urls"},
-    "server": {"config", "errors", "site", "progress", "cli"},
+    "server": {"config", "errors", "site", "progress", "cli", "search"},  # search: background re-indexing
     "cli": {"config", "errors", "progress", "site", "inspect", "server", "editor"},
 }
 ROOT_FILES = {"__init__", "__main__", "__version__"}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -101,7 +102,7 @@ def fragments(dest: Path) -> dict[str, dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    pagefind_run._LAST.key = ""  # a fresh index, not one remembered from another test
+    pagefind_run._LAST = pagefind_run._Memo()  # a fresh index, not one remembered from another test
     return build_site(make_site(tmp_path_factory.mktemp("site")))
 
 
@@ -263,7 +264,7 @@ def test_pagefind_settings_from_the_environment_or_working_directory_are_ignored
     (elsewhere / "pagefind.yml").write_text("glob: 'nothing/**/*.html'\n", encoding="utf-8")
     monkeypatch.chdir(elsewhere)
     monkeypatch.setenv("PAGEFIND_GLOB", "nothing/**/*.html")
-    pagefind_run._LAST.key = ""
+    pagefind_run._LAST = pagefind_run._Memo()
     assert sorted(fragments(build_site(site))) == sorted([OPENAI, NVIDIA, "/about.html"])
 
 
@@ -286,3 +287,50 @@ def test_options_from_config() -> None:
     assert SearchOptions.from_config({"language": "ja", "exclude": "/x/*"}, "en") == \
         SearchOptions(language="ja", pages=True, exclude=("/x/*",))
     assert SearchOptions.from_config(True, None).language == "ja"
+
+
+def test_the_preview_server_reindexes_in_the_background(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`serve`: after an edit the rebuild does not wait for Pagefind (it keeps the last bundle);
+    the index is rebuilt on a thread and the site rebuilt again with it. The first build indexes
+    in the build, as `blogkit build` always does."""
+    import threading
+
+    from blogkit.server.rebuild import Rebuilder
+
+    site = make_site(tmp_path / "site")
+    pagefind_run._LAST = pagefind_run._Memo()
+    release = threading.Event()
+    real = pagefind_run._index
+    calls: list[str] = []
+
+    def gated(pages: Path, out: Path, language: str) -> None:
+        calls.append(threading.current_thread().name)
+        if len(calls) > 1:
+            assert release.wait(30)   # the background index waits until the test lets it go
+        real(pages, out, language)
+    monkeypatch.setattr(pagefind_run, "_index", gated)
+    builds: list[float] = []
+    reb = Rebuilder(lambda: load_config(site, destination=site / "_site"),
+                    on_state=lambda s, r, t: builds.append(t) if r is not None else None)
+    reb.start()
+    try:
+        assert reb.wait_idle(60) and len(builds) == 1 and calls == ["blogkit-rebuild"]
+        about = site / "content" / "about.md"
+        about.write_text(ABOUT.replace("記録する", "書き留める"), encoding="utf-8")
+        from blogkit.server.watch import Change, ChangeKind
+        reb.submit(frozenset({Change(about, ChangeKind.CONTENT)}))
+        assert reb.wait_idle(60) and len(builds) == 2   # done while the index is still held back
+        dest = site / "_site"
+        assert "書き留める" in (dest / "about.html").read_text(encoding="utf-8")
+        assert "書き留める" not in fragments(dest)["/about.html"]["content"].replace("\u200b", "")
+        assert calls[1] == "blogkit-search-index"
+        release.set()
+        deadline = time.monotonic() + 60
+        while len(builds) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert reb.wait_idle(60) and len(builds) == 3   # the server rebuilt with the new index
+        assert "書き留める" in fragments(dest)["/about.html"]["content"].replace("\u200b", "")
+    finally:
+        release.set()
+        reb.stop()
+    assert pagefind_run.DEFERRAL is None

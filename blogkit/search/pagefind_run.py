@@ -29,10 +29,11 @@ import json
 import os
 import subprocess
 import tempfile
+import threading
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 from .records import SearchRecord
 
@@ -47,12 +48,61 @@ class SearchIndexError(Exception):
     """Pagefind is missing or failed, or its bundle is damaged; the message says which."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Memo:
     key: str = ""
+    language: str = ""
     files: dict[str, bytes] | None = None
 
+
+# Replaced whole, never mutated: the preview server's background indexer swaps it while a build
+# may be reading it.
 _LAST = _Memo()
+
+
+@dataclass
+class Deferral:
+    """Set by the preview server (``DEFERRAL``): after an edit, a build takes the last bundle as
+    it is and the site is re-indexed on a thread, which calls ``on_ready`` (the server then
+    rebuilds, and that build finds the fresh bundle remembered). Pagefind has no incremental
+    index: re-indexing inside the build made every save wait ~10 s at 1,000 posts. The first
+    build, a language change and ``blogkit build`` index synchronously; a failed background run
+    makes the next build index synchronously, which reports the error like any build error."""
+
+    on_ready: Callable[[], None]
+    failed: bool = False
+    # The last build published the previous bundle: the server must not record that site as up
+    # to date (its "nothing changed" snapshot), or the rebuild that brings the index would stop.
+    served_stale: bool = False
+    _wanted: tuple[str, list[tuple[PurePosixPath, str]], str] | None = None
+    _running: bool = False
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def request(self, key: str, pages: list[tuple[PurePosixPath, str]], language: str) -> None:
+        with self._lock:
+            self._wanted = (key, pages, language)  # the newest request wins
+            if self._running:
+                return
+            self._running = True
+        threading.Thread(target=self._work, name="blogkit-search-index", daemon=True).start()
+
+    def _work(self) -> None:
+        global _LAST  # noqa: PLW0603 - the module's one remembered bundle
+        while True:
+            with self._lock:
+                job, self._wanted = self._wanted, None
+                if job is None:
+                    self._running = False
+                    return
+            key, pages, language = job
+            try:
+                _LAST = _Memo(key, language, _index_pages(pages, language))
+            except Exception:  # noqa: BLE001 - the next (synchronous) build reports it
+                self.failed = True
+            self.on_ready()
+
+
+DEFERRAL: Deferral | None = None
 
 
 def pagefind_version() -> str:
@@ -63,36 +113,57 @@ def pagefind_version() -> str:
         return ""
 
 
-def bundle_key(records: Sequence[SearchRecord], language: str) -> str:
+def bundle_key(pages: Sequence[tuple[PurePosixPath, str]], language: str) -> str:
     digest = hashlib.sha256(f"{pagefind_version()}\0{language}".encode())
-    for record in records:
-        digest.update(str(record.file_path()).encode("utf-8") + b"\0")
-        digest.update(record.to_html(language).encode("utf-8") + b"\0")
+    for rel, html in pages:
+        digest.update(str(rel).encode("utf-8") + b"\0")
+        digest.update(html.encode("utf-8") + b"\0")
     return digest.hexdigest()
 
 
 def build_bundle(records: Sequence[SearchRecord], language: str, use_memo: bool = True) -> dict[str, bytes]:
     """Index ``records`` and return the bundle as ``{"pagefind.js": b"...", "fragment/...": ...}``."""
-    key = bundle_key(records, language)
-    if use_memo and _LAST.key == key and _LAST.files is not None:
-        return _LAST.files
+    global _LAST  # noqa: PLW0603 - the module's one remembered bundle
+    pages = _pages_of(records, language)
+    key = bundle_key(pages, language)
+    last, deferral = _LAST, DEFERRAL
+    if use_memo and last.key == key and last.files is not None:
+        if deferral is not None:
+            deferral.served_stale = False
+        return last.files
+    if use_memo and deferral is not None and not deferral.failed and last.files is not None \
+            and last.language == language:
+        deferral.request(key, pages, language)
+        deferral.served_stale = True
+        return last.files  # until the thread has the new one (the server rebuilds then)
+    files = _index_pages(pages, language)
+    _LAST = _Memo(key, language, files)
+    if deferral is not None:
+        deferral.failed = deferral.served_stale = False
+    return files
+
+
+def _pages_of(records: Sequence[SearchRecord], language: str) -> list[tuple[PurePosixPath, str]]:
+    """Each record's file in the scratch site and its HTML; two URLs that differ only in
+    escaping share a file: the first one wins."""
+    pages: dict[PurePosixPath, str] = {}
+    for record in records:
+        pages.setdefault(record.file_path(), record.to_html(language))
+    return list(pages.items())
+
+
+def _index_pages(pages: list[tuple[PurePosixPath, str]], language: str) -> dict[str, bytes]:
     with tempfile.TemporaryDirectory(prefix="blogkit-search-") as tmp:
-        pages, out = Path(tmp) / "pages", Path(tmp) / "bundle"
-        written: set[PurePosixPath] = set()
-        for record in records:
-            rel = record.file_path()
-            if rel in written:
-                continue  # two URLs that differ only in escaping: the first one wins
-            written.add(rel)
-            target = pages.joinpath(*rel.parts)
+        root, out = Path(tmp) / "pages", Path(tmp) / "bundle"
+        root.mkdir()
+        for rel, html in pages:
+            target = root.joinpath(*rel.parts)
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(record.to_html(language), encoding="utf-8")
-        pages.mkdir(exist_ok=True)
-        _index(pages, out, language)
+            target.write_text(html, encoding="utf-8")
+        _index(root, out, language)
         files = {p.relative_to(out).as_posix(): p.read_bytes()
                  for p in sorted(out.rglob("*")) if p.is_file() and not p.name.startswith(_UI_FILES)}
-    check_bundle(files, expect_pages=len(written))
-    _LAST.key, _LAST.files = key, files
+    check_bundle(files, expect_pages=len(pages))
     return files
 
 

@@ -17,8 +17,12 @@ from typing import Callable
 from ..config import SiteConfig
 from ..errors import BlogkitError, BuildFailed, Problem, ProblemLog
 from ..progress import Task
+from ..search import pagefind_run
 from ..site import BuildCache, BuildReport, build, save_state
 from .watch import Change, ChangeKind
+
+# The batch the background search indexer submits when a fresh index is ready.
+SEARCH_READY = frozenset({Change(Path(".blogkit-search-index"), ChangeKind.CONTENT)})
 
 
 class Gate:
@@ -120,6 +124,9 @@ class Rebuilder:
     def start(self) -> None:
         """Start the thread and queue the first build (on that thread, so Ctrl-C can cancel it
         cleanly; requests that arrive meanwhile wait at the gate)."""
+        # After an edit, the search index (when `search` is on) is rebuilt on a thread of its own
+        # and the site rebuilt again once it is ready, instead of every save waiting for Pagefind.
+        pagefind_run.DEFERRAL = pagefind_run.Deferral(on_ready=lambda: self.submit(SEARCH_READY))
         self._thread = threading.Thread(target=self._loop, name="blogkit-rebuild", daemon=True)
         self.submit(frozenset({Change(Path("."), ChangeKind.CONFIG)}))
         self._thread.start()
@@ -136,6 +143,7 @@ class Rebuilder:
 
     def stop(self) -> None:
         """Cancel a build in its read/render phase, let a commit finish, end the thread."""
+        pagefind_run.DEFERRAL = None
         self._stop.set()
         with self._cond:
             self._cond.notify()
@@ -201,7 +209,9 @@ class Rebuilder:
         self._publish(new, report, time.perf_counter() - started)
         if report is not None:
             try:
-                save_state(self.config, self.cache)  # after the reload event: not in the wait
+                deferral = pagefind_run.DEFERRAL
+                final = deferral is None or not deferral.served_stale  # (a fresher index is coming)
+                save_state(self.config, self.cache, snapshot=final)  # after the reload event: not in the wait
             except Exception:  # noqa: BLE001 - an unsaved manifest only costs a later build time
                 pass
 
