@@ -8,7 +8,7 @@ from __future__ import annotations
 import gzip
 import json
 import time
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
@@ -334,3 +334,30 @@ def test_the_preview_server_reindexes_in_the_background(tmp_path: Path, monkeypa
         release.set()
         reb.stop()
     assert pagefind_run.DEFERRAL is None
+
+
+def test_stopping_the_server_stops_a_background_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A re-index still running when `serve` stops is terminated, and its scratch directory
+    goes with it (a stand-in indexer that would run for a minute)."""
+    import stat
+    import tempfile
+    import threading
+
+    slow = tmp_path / "slow-indexer"
+    slow.write_text("#!/bin/sh\nexec sleep 60\n", encoding="utf-8")
+    slow.chmod(slow.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setattr(pagefind_run, "_executable", lambda: slow)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    ready = threading.Event()
+    deferral = pagefind_run.Deferral(on_ready=ready.set)
+    deferral.request("k", [(PurePosixPath("a/index.html"), "<html><body>本文</body></html>")], "ja")
+    deadline = time.monotonic() + 10
+    while not pagefind_run._RUNNING and time.monotonic() < deadline:
+        time.sleep(0.02)
+    (proc,) = list(pagefind_run._RUNNING)
+    pagefind_run.stop_indexing()
+    assert ready.wait(10) and deferral.failed      # the thread ended, the next build indexes itself
+    assert proc.poll() is not None and not pagefind_run._RUNNING
+    assert not list(scratch.iterdir())

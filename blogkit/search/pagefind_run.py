@@ -178,6 +178,20 @@ def _executable() -> Path:
     return exe
 
 
+# Pagefind processes running now: the preview server stops them when it stops (a background
+# re-index would otherwise run on, with its scratch directory, after the server is gone).
+_RUNNING: set[subprocess.Popen[bytes]] = set()
+_RUNNING_LOCK = threading.Lock()
+
+
+def stop_indexing() -> None:
+    """Terminate every Pagefind process of this process (the server calls this when it stops)."""
+    with _RUNNING_LOCK:
+        running = list(_RUNNING)
+    for proc in running:
+        proc.terminate()
+
+
 def _index(pages: Path, out: Path, language: str) -> None:
     """Run Pagefind's indexer over ``pages``, writing the bundle to ``out``."""
     # force_language: one index for the whole site, whatever a page's own lang says.
@@ -185,15 +199,24 @@ def _index(pages: Path, out: Path, language: str) -> None:
                "--force-language", language, "--quiet"]
     env = {k: v for k, v in os.environ.items() if not k.upper().startswith("PAGEFIND_")}
     try:
-        done = subprocess.run(command, cwd=pages.parent, env=env, capture_output=True,
-                              timeout=_TIMEOUT_S, check=False)
+        proc = subprocess.Popen(command, cwd=pages.parent, env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
     except OSError as exc:
         raise SearchIndexError(f"Pagefind could not be started: {exc}") from None
+    with _RUNNING_LOCK:
+        _RUNNING.add(proc)
+    try:
+        stdout, stderr = proc.communicate(timeout=_TIMEOUT_S)
     except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
         raise SearchIndexError(f"Pagefind did not finish in {_TIMEOUT_S} s") from None
-    if done.returncode != 0:
-        said = (done.stderr or done.stdout).decode("utf-8", "replace").strip().splitlines()[-3:]
-        raise SearchIndexError(f"Pagefind failed (exit {done.returncode}): {' / '.join(said) or 'no output'}")
+    finally:
+        with _RUNNING_LOCK:
+            _RUNNING.discard(proc)
+    if proc.returncode != 0:
+        said = (stderr or stdout).decode("utf-8", "replace").strip().splitlines()[-3:]
+        raise SearchIndexError(f"Pagefind failed (exit {proc.returncode}): {' / '.join(said) or 'no output'}")
     if not (out / "pagefind.js").is_file():
         raise SearchIndexError("Pagefind wrote no pagefind.js")
 

@@ -144,6 +144,7 @@ class Rebuilder:
     def stop(self) -> None:
         """Cancel a build in its read/render phase, let a commit finish, end the thread."""
         pagefind_run.DEFERRAL = None
+        pagefind_run.stop_indexing()  # a background re-index must not outlive the server
         self._stop.set()
         with self._cond:
             self._cond.notify()
