@@ -85,7 +85,7 @@ def render_all(texts: Sequence[str], md: Markdown, options: Mapping[str, Any] | 
     With ``seal``, each result comes as ``seal(rendered)`` (made in the worker): a caller that
     only stores the results then neither unpickles them nor pickles them again."""
     n = workers()
-    if n < 2 or len(texts) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
+    if not runs_parallel(len(texts)):
         for result in _render_serial(texts, md):
             yield result if seal is None or isinstance(result, BaseException) else seal(result)
         return
@@ -125,9 +125,11 @@ def _map_chunk(items: Sequence[Any]) -> list[Any]:
     return [_worker_fn(item) for item in items]
 
 
-def runs_parallel(count: int) -> bool:
-    """Would ``fork_map`` over ``count`` items use a pool?"""
-    return workers() >= 2 and count >= MIN_PARALLEL and "fork" in multiprocessing.get_all_start_methods()
+def runs_parallel(count: int, minimum: int | None = None) -> bool:
+    """Is a pool worth it for ``count`` items (``minimum``: this stage's threshold, default
+    MIN_PARALLEL)? Needs two cores and fork."""
+    return (workers() >= 2 and count >= (MIN_PARALLEL if minimum is None else minimum)
+            and "fork" in multiprocessing.get_all_start_methods())
 
 
 def fork_map(fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:

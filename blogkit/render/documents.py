@@ -28,7 +28,7 @@ from ..cache import Cache
 from ..content.model import Document
 from ..errors import BlogkitError, Problem
 from ..output import Stager
-from ..parallel import die_with_parent, workers
+from ..parallel import die_with_parent, runs_parallel, workers
 from ..progress import Progress, null_progress
 from ..site import Output
 from .incremental import KeepBytes, OutputRecord, TaggedBytes
@@ -143,7 +143,7 @@ def render_outputs(ctx: "RenderContext", items: Sequence[tuple[Document, Tracked
     # (checking is cheap) and then needs no pool at all.
     todo = [i for i, (doc, view) in enumerate(items)
             if not ctx.will_keep(doc.layout, view, doc.rel_path, view.fingerprint)] if n >= 2 else []
-    if n < 2 or len(todo) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
+    if not runs_parallel(len(todo), MIN_PARALLEL):
         for doc, view in items:
             task.advance()
             out = _render_doc(ctx, doc, view)
