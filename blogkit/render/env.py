@@ -11,6 +11,7 @@ from ..config import SiteConfig
 from ..filters import FilterContext, make_filters
 from .loader import THEME_DIR, LayoutLoader
 from .tracking import STATIC_PREFIX, record
+from .views import static_entry
 
 THEME_CSS = THEME_DIR.parent / "static" / "assets" / "blogkit.css"
 from .i18n import date_for_lang, ui_text
@@ -22,9 +23,7 @@ def static_file(context: Any, path: str) -> Any:
     (The theme's favicon test read the whole list on every page, so adding any image to the site
     re-rendered all of them.)"""
     record(STATIC_PREFIX + path)
-    site = context.get("site")
-    files = dict.get(site, "static_files") if isinstance(site, dict) else None
-    return next((f for f in files or () if isinstance(f, dict) and f.get("path") == path), None)
+    return static_entry(context.get("site"), path)
 
 
 @dataclass

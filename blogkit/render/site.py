@@ -33,7 +33,7 @@ from .incremental import Incremental, KeepBytes, OutputRecord, RenderedHTML, Tag
 from .delta import keep_plan, site_basis
 from .tracking import (BODY, STATIC_PREFIX, Recording, TrackedBranch, TrackedDict, TrackedList, TrackedView, digest,
                        files_digest, shallow)
-from .views import doc_view, link_neighbours, site_view
+from .views import doc_view, link_neighbours, site_view, static_entry
 
 
 @dataclass
@@ -369,9 +369,7 @@ def make_resolver(views: dict[str, TrackedView], site: dict[str, Any]) -> Callab
         elif dep in collections:
             fp = collections[dep].fingerprint()
         elif dep.startswith(STATIC_PREFIX):
-            wanted = dep[len(STATIC_PREFIX):]
-            entry = next((f for f in dict.get(site, "static_files") or () if isinstance(f, dict)
-                          and f.get("path") == wanted), None)
+            entry = static_entry(site, dep[len(STATIC_PREFIX):])
             fp = digest(shallow(entry)) if entry is not None else "absent"
         elif dep.startswith("file:"):
             try:

@@ -60,6 +60,12 @@ def static_view(sf: StaticFile, mtime: float | None = None) -> dict[str, Any]:
             "modified_time": datetime.fromtimestamp(mtime) if mtime else None}
 
 
+def static_entry(site: Any, path: str) -> dict[str, Any] | None:
+    """``site.static_files``' entry whose ``path`` is ``path`` (read without tracking)."""
+    files = dict.get(site, "static_files") if isinstance(site, dict) else None
+    return next((f for f in files or () if isinstance(f, dict) and f.get("path") == path), None)
+
+
 def site_view(config_data: Mapping[str, Any], model: SiteModel, post_views: Sequence[dict[str, Any]],
               page_views: Sequence[dict[str, Any]]) -> dict[str, Any]:
     by_url = {dict.__getitem__(v, "url"): v for v in post_views}
