@@ -233,6 +233,7 @@ def test_a_damaged_bundle_fails_the_build_and_leaves_the_old_site(tmp_path: Path
         build_site(site)
     problem = next(p for p in info.value.problems if p.code == "search")
     assert "truncated" in problem.message and ".pf_fragment" in problem.message
+    assert str(problem.where).startswith("site.yml:") and "build again" in (problem.hint or "")
     assert {p.relative_to(dest).as_posix(): p.read_bytes() for p in dest.rglob("*") if p.is_file()} == before
 
 

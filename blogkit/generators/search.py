@@ -55,8 +55,10 @@ def search_index(ctx: RenderContext, options: SearchOptions, records: Sequence[S
     try:
         files = build_bundle(records, options.language)
     except SearchIndexError as exc:
-        ctx.log.error(f"search index not built: {exc}", None,
-                      "pip install 'blogkit[search]' (Pagefind's extended build), or set search: false",
+        # (located at the `search:` setting: the index belongs to no one source file)
+        ctx.log.error(f"search index not built: {exc}", ctx.config.where("search"),
+                      "if Pagefind is missing: pip install 'blogkit[search]' (its extended build); if it "
+                      "failed or its files were damaged: build again; or set search: false",
                       code="search")
         return []
     return [Output(PurePosixPath("pagefind") / rel, data, origin=ORIGIN, kind="search")
