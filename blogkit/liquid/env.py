@@ -87,6 +87,7 @@ class JekyllEnvironment(Environment):
         # id(source text) -> (shown path, line offset): errors carry the token's source text,
         # so an error inside an include or layout is reported against that file.
         self.sources: dict[int, tuple[str, int]] = {}
+        self.seo_shared: dict[str, str | None] = {}  # {% seo %}: the site's strings, formatted once
         self.add_tag(RubyOutput)
         for tag in TAGS:
             self.add_tag(tag)

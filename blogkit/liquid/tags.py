@@ -276,7 +276,7 @@ class _PluginNode(Node):
         filters = context.env.filters
         if self.kind == "seo":
             return buffer.write(str(seo(scoped("page"), scoped("site"), scoped("paginator"),
-                                        self.show_title, filters)))
+                                        self.show_title, filters, context.env.seo_shared)))
         return buffer.write(str(feed_meta(scoped("site"), filters)))
 
 

@@ -55,7 +55,8 @@ def make_env(config: SiteConfig, markdownify: Callable[[str], str], smartify: Ca
     # A Jekyll site gets no extra files, so the theme's CSS is inlined there instead of linked.
     env.globals["theme_css"] = lambda: Markup(THEME_CSS.read_text(encoding="utf-8"))
     from .seo import feed_links, seo  # jekyll-seo-tag and feed autodiscovery for the theme's head
+    shared: dict[str, str | None] = {}  # the site's title and description, formatted once a build
     env.globals.update(feed_links=feed_links,
                        seo=lambda page, site, paginator=None, show_title=True:
-                       seo(page, site, paginator, show_title, env.filters))
+                       seo(page, site, paginator, show_title, env.filters, shared))
     return Renderer(env, loader)

@@ -63,23 +63,34 @@ def escape_once(text: str) -> str:
 class SeoTag:
     """The plugin's Drop: every value computed as drop.rb computes it (None = nil)."""
 
-    def __init__(self, page: Any, site: Any, paginator: Any, filters: Filters) -> None:
+    def __init__(self, page: Any, site: Any, paginator: Any, filters: Filters,
+                 shared: dict[str, str | None] | None = None) -> None:
         self.page = page if isinstance(page, Mapping) else {}
         self.site = site if isinstance(site, Mapping) else {}
         self.paginator = paginator if isinstance(paginator, Mapping) else None
         self.f = filters
+        # Formatting runs the string through Markdown, and the tag asks for the same strings
+        # several times (the site title by title(), page_title() and og:site_name; the
+        # description for two metas and the JSON-LD): drop.rb memoises them (`||=`), so do we,
+        # per page; ``shared`` carries the site's own strings from page to page of one build.
+        self._memo: dict[str, str | None] = {}
+        self._shared = shared if shared is not None else {}
 
     # -- strings: markdownify, strip_html, normalize_whitespace, escape_once; "" is nil --
-    def fmt(self, value: Any) -> str | None:
-        text = str(self.f["markdownify"](_to_s(value)))
-        text = escape_once(normalize_whitespace(strip_html(text)))
-        return text or None
+    def fmt(self, value: Any, memo: dict[str, str | None] | None = None) -> str | None:
+        source = _to_s(value)
+        memo = self._memo if memo is None else memo
+        if source not in memo:
+            text = str(self.f["markdownify"](source))
+            memo[source] = escape_once(normalize_whitespace(strip_html(text))) or None
+        return memo[source]
 
     def site_title(self) -> str | None:
-        return self.fmt(_get(self.site, "title") if _truthy(_get(self.site, "title")) else _get(self.site, "name"))
+        title = _get(self.site, "title")
+        return self.fmt(title if _truthy(title) else _get(self.site, "name"), self._shared)
 
     def site_description(self) -> str | None:
-        return self.fmt(_get(self.site, "description"))
+        return self.fmt(_get(self.site, "description"), self._shared)
 
     def page_title(self) -> str | None:
         return self.fmt(_get(self.page, "title")) or self.site_title()
@@ -89,7 +100,7 @@ class SeoTag:
         if site_title and page_title != site_title:
             out = f"{page_title} | {site_title}"
         elif self.site_description() and site_title:
-            out = f"{site_title} | {self.fmt(_get(self.site, 'tagline')) or self.site_description()}"
+            out = f"{site_title} | {self.fmt(_get(self.site, 'tagline'), self._shared) or self.site_description()}"
         else:
             out = page_title or site_title
         current = _get(self.paginator, "page") if self.paginator is not None else None
@@ -220,9 +231,11 @@ def json_ld(data: Mapping[str, Any]) -> str:
 
 
 def seo(page: Any, site: Any, paginator: Any = None, show_title: bool = True,
-        filters: Filters | None = None) -> Markup:
-    """What ``{% seo %}`` writes (``show_title``: False for ``{% seo title=false %}``)."""
-    tag = SeoTag(page, site, paginator, filters if filters is not None else default_filters(site))
+        filters: Filters | None = None, shared: dict[str, str | None] | None = None) -> Markup:
+    """What ``{% seo %}`` writes (``show_title``: False for ``{% seo title=false %}``).
+    ``shared``: a dict kept for one build's renders (the same filters), to format the site's
+    title and description once."""
+    tag = SeoTag(page, site, paginator, filters if filters is not None else default_filters(site), shared)
     page, site, paginator = tag.page, tag.site, tag.paginator
     out: list[str] = [f"<!-- Begin Jekyll SEO tag v{VERSION} -->"]
 

@@ -1,0 +1,34 @@
+"""Views that record what templates read (blogkit/render/tracking.py)."""
+from __future__ import annotations
+
+from blogkit.render.tracking import Recording, TrackedView
+
+
+def test_truth_and_length_of_a_view_do_not_load_its_body() -> None:
+    # `{% if page.previous %}` takes the neighbour's truth value: loading its body for that
+    # fetched and converted a whole post per page (and kept its HTML in memory).
+    loads: list[str] = []
+
+    def loader(name: str):  # type: ignore[no-untyped-def]
+        def load() -> str:
+            loads.append(name)
+            return f"<p>{name}</p>"
+        return load
+
+    view = TrackedView({"title": "T", "url": "/t/"}, "doc:t.md", "base",
+                       {"content": loader("content"), "excerpt": loader("excerpt")}, body_fp="b")
+    assert bool(view) and len(view) == 4
+    assert loads == []
+    assert view["excerpt"] == "<p>excerpt</p>" and len(view) == 4   # loaded keys counted once
+    assert sorted(view) == ["content", "excerpt", "title", "url"] and len(view) == 4
+    assert loads == ["excerpt", "content"]
+
+
+def test_reading_a_body_key_records_the_body_grain() -> None:
+    view = TrackedView({"title": "T"}, "doc:t.md", "base", {"content": lambda: "x"}, body_fp="b")
+    with Recording() as seen:
+        view["title"]
+    with Recording() as body:
+        view["content"]
+    assert "doc:t.md" in seen and "doc:t.md#body" not in seen
+    assert "doc:t.md#body" in body
