@@ -127,3 +127,21 @@ def test_posts_need_liquid_remembers_only_the_same_text_objects() -> None:
     changed = "".join(["{% if x %}", "y{% endif %}"])   # built at run time: a new object
     assert posts_need_liquid([plain, changed]) is True
     assert posts_need_liquid([plain]) is False
+
+
+@pytest.mark.parametrize("body", [
+    "{% for i in (1..300) %}0123456789{% endfor %}",                       # the page's output
+    "{% capture s %}{% for i in (1..300) %}0123456789{% endfor %}{% endcapture %}{{ s | size }}",
+], ids=["output", "capture"])
+def test_liquid_output_is_limited_and_the_error_names_the_post(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               body: str) -> None:
+    # (a post is untrusted input: its Liquid must not fill the machine's memory; the real limit
+    # is 64 Mi characters, lowered here to keep the test small)
+    from blogkit.liquid.env import JekyllEnvironment
+    monkeypatch.setattr(JekyllEnvironment, "output_stream_limit", 2_000)
+    _site(tmp_path, {"_posts/2024-01-01-a.md": f"---\ntitle: A\n---\nok\n{body}\n",
+                     "_posts/2024-01-02-b.md": "---\ntitle: B\n---\n{% for i in (1..150) %}0123456789{% endfor %}\n"})
+    with pytest.raises(BuildFailed) as info:
+        _build(tmp_path)
+    shown = [str(p) for p in info.value.problems if p.is_error]
+    assert len(shown) == 1 and shown[0].startswith("_posts/2024-01-01-a.md:") and "limit" in shown[0], shown

@@ -11,20 +11,48 @@ import re
 from datetime import date, datetime
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, TextIO
+from typing import Any, Callable, Iterator, Mapping, TextIO
 
 from liquid import Environment, Mode, Undefined, lex
 from liquid.token import Token
 from liquid.builtin.output import Output, OutputNode
-from liquid.exceptions import LiquidError
+from io import StringIO
+
+from liquid.context import RenderContext
+from liquid.exceptions import LiquidError, OutputStreamLimitError
+from liquid.output import LimitedStringIO
 from liquid.template import BoundTemplate
 
 from ..errors import BlogkitError, Location
 from ..filters import FilterContext, make_filters, ruby_inspect, ruby_to_s
 from .tags import TAGS, SiteIndex
 
-if TYPE_CHECKING:
-    from liquid.context import RenderContext
+
+
+class _CharLimitedIO(LimitedStringIO):
+    """The output limit counted in characters (at most 4 bytes each): python-liquid's
+    LimitedStringIO encodes every write to UTF-8 only to count its bytes, which was a tenth of
+    rendering a Liquid layout."""
+
+    def write(self, text: str) -> int:
+        if text:
+            self.size += len(text)
+            if self.size > self.limit:
+                raise OutputStreamLimitError("output stream limit reached", token=None)
+        return StringIO.write(self, text)
+
+
+class _Context(RenderContext):
+    def get_buffer(self, buf: TextIO | None = None) -> StringIO:
+        carry = buf.size if isinstance(buf, LimitedStringIO) else 0
+        return _CharLimitedIO(limit=self.env.output_stream_limit - carry)
+
+
+class _Template(BoundTemplate):
+    context_class = _Context
+
+    def _get_buffer(self) -> StringIO:
+        return _CharLimitedIO(limit=self.env.output_stream_limit)
 
 
 def liquid_str(value: Any) -> str:
@@ -76,7 +104,8 @@ class JekyllEnvironment(Environment):
     # file, not a hang, and `append` in a loop must not eat the machine's memory. Far above what
     # any real template does (a 5,000-post archive loops 5,000 times per page).
     loop_iteration_limit = 2_000_000
-    output_stream_limit = 64 * 1024 * 1024
+    output_stream_limit = 64 * 1024 * 1024   # characters (_CharLimitedIO)
+    template_class = _Template
     local_namespace_limit = 16 * 1024 * 1024
 
     def __init__(self, filter_ctx: FilterContext, index: SiteIndex) -> None:
