@@ -452,7 +452,7 @@ def stage_outputs(writer: OutputWriter, outputs: Iterable[Output], log: ProblemL
                   progress: Progress) -> list[tuple[str, str]]:
     """Stage each output as it is rendered (memory stays flat), checking for two sources writing
     one file (Jekyll only warns and lets the last win; that is an error here). The same origin
-    writing a file twice is a replacement (the paginator's page 1 replaces the plain render)."""
+    writing a file twice is a replacement (a generator writing a page's own file under its origin replaces it)."""
     from .render.incremental import KeepBytes, TaggedBytes
 
     origins: dict[PurePosixPath, str] = {}

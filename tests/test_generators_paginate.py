@@ -97,3 +97,35 @@ def test_archive_pages_paginated_with_paginator(tmp_path: Path) -> None:
     assert "prev=/tag/%E7%94%9F%E6%88%90ai/ next=/tag/%E7%94%9F%E6%88%90ai/page/3/" in p2.read_text()
     assert re.search(r"\[P1,\] 3/3 prev=\S+page/2/ next= ", p3.read_text())
     assert not (base / "page/4").exists()
+
+
+@pytest.mark.parametrize("kind", ["jekyll", "blogkit"])
+def test_paginated_page_is_rendered_only_with_its_paginator(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            kind: str) -> None:
+    # Jekyll renders the paginated index once per pager page. A plain render first (paginator
+    # nil) is wasted, and the theme's home page then lists every post of the site.
+    from blogkit.render.site import RenderContext
+
+    calls: list[tuple[str, bool]] = []
+    real = RenderContext.render
+
+    def spy(self: RenderContext, layout: object, page: object, content: object, origin: str,
+            paginator: object = None, **kw: object) -> object:
+        calls.append((origin, paginator is not None))
+        return real(self, layout, page, content, origin, paginator, **kw)  # type: ignore[arg-type]
+    monkeypatch.setattr(RenderContext, "render", spy)
+    if kind == "jekyll":
+        files = {"_config.yml": "plugins: [jekyll-paginate]\npaginate: 2\ntime: 2025-12-01\n",
+                 "index.html": "---\ntitle: Home\n---\n" + PAGER_TEMPLATE}
+        home = "index.html"
+    else:
+        files = {"site.yml": "title: T\npaginate: 2\ntime: 2025-12-01\n", "content/index.md": "---\nlayout: home\n---\n"}
+        home = "index.md"
+    posts = "_posts" if kind == "jekyll" else "content/_posts"
+    for d in range(1, 6):
+        files[f"{posts}/2025-01-{d:02d}-p{d}.md"] = post(d, f"P{d}")
+    out, log = build_site(tmp_path, files)
+    assert not log.errors
+    assert [paged for origin, paged in calls if origin == home] == [True, True, True]
+    first = (out / "index.html").read_text()
+    assert "P5" in first and "P4" in first and "P3" not in first   # page 1: the two newest

@@ -1,8 +1,8 @@
 """jekyll-paginate 1.1.0: the home page's post list split into pages.
 
 Input: the ``RenderContext`` (config ``paginate``/``paginate_path``, pages, post views).
-Output: one ``Output`` per page; page 1 carries the template page's own origin and dest, so
-it replaces the once-rendered page (``site.stage_outputs`` lets an origin replace its own earlier output).
+Output: one ``Output`` per page; page 1 carries the template page's own origin and dest, and
+the template page is not rendered on its own (``replaced_pages``), as in Jekyll.
 """
 from __future__ import annotations
 
@@ -43,19 +43,35 @@ def page_path(paginate_path: str, n: int, first_url: str) -> str:
     return path if path.startswith("/") else "/" + path
 
 
-def plan(ctx: "RenderContext") -> tuple[Document, list[PagePlan]] | None:
+def _template(ctx: "RenderContext", report: bool) -> tuple[str, Document] | None:
+    """(paginate_path, the page to paginate), or None when the site is not paginated."""
     config = ctx.config
-    per_page = config.paginate
-    if not config.has("paginate") or per_page <= 0:
+    if not config.has("paginate") or config.paginate <= 0:
         return None
     fmt = str(config.get("paginate_path") or "/page:num")
     if ":num" not in fmt:
-        ctx.log.error(f"invalid paginate_path '{fmt}': it must contain ':num'", None,
-                      "use e.g. paginate_path: /page:num/", code="bad-config")
+        if report:
+            ctx.log.error(f"invalid paginate_path '{fmt}': it must contain ':num'", None,
+                          "use e.g. paginate_path: /page:num/", code="bad-config")
         return None
     doc = template_page(ctx.model.pages, fmt, config.kind)
-    if doc is None:
+    return None if doc is None else (fmt, doc)
+
+
+def replaced_pages(ctx: "RenderContext") -> set[str]:
+    """The page whose output is page 1 of the pagination: it is not rendered on its own (Jekyll
+    renders it once, with its paginator; a plain render of the theme's home page listed every
+    post of the site, half a second at 5,000 posts, to be replaced)."""
+    found = _template(ctx, report=False)
+    return {found[1].rel_path} if found is not None else set()
+
+
+def plan(ctx: "RenderContext") -> tuple[Document, list[PagePlan]] | None:
+    found = _template(ctx, report=True)
+    if found is None:
         return None
+    fmt, doc = found
+    per_page = ctx.config.paginate
     posts = [p for p in ctx.post_views if not p.get("hidden")]
     plans = []
     for n, pager in paginate(posts, per_page, lambda k: page_path(fmt, k, doc.url)):
@@ -84,6 +100,9 @@ def generate(ctx: "RenderContext") -> list[Output]:
         if html is not None:
             out.append(Output(p.dest, html.encode("utf-8"), origin=doc.rel_path, kind="page"))
     return out
+
+
+generate.replaces = replaced_pages  # type: ignore[attr-defined]  # (render/site.py: render_site)
 
 
 def _content(ctx: "RenderContext", doc: Document, view: dict[str, Any], paginator: dict[str, Any]) -> str:

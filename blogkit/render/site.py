@@ -328,10 +328,13 @@ def render_site(config: SiteConfig, model: SiteModel, log: ProblemLog,
         contexts.append(ctx)
 
     heap.keep()  # views and context live as long as the build, like the documents (site.build)
-    # Jekyll: pages, then posts. Sass pages become CSS in generators/sass.py, not through layouts.
-    ordered = [(doc, views[doc.rel_path]) for doc in (*model.pages, *model.posts) if not is_sass(doc)]
-    yield from render_outputs(ctx, ordered, generators if generators is not None else default_generators(),
-                              store, progress, stager)
+    # Jekyll: pages, then posts. Sass pages become CSS in generators/sass.py, not through layouts,
+    # and a page a generator writes itself (the paginated home) is not rendered on its own.
+    generators = generators if generators is not None else default_generators()
+    replaced = {rel for g in generators for rel in getattr(g, "replaces", lambda _: ())(ctx)}
+    ordered = [(doc, views[doc.rel_path]) for doc in (*model.pages, *model.posts)
+               if not is_sass(doc) and doc.rel_path not in replaced]
+    yield from render_outputs(ctx, ordered, generators, store, progress, stager)
     for sf in model.static_files:
         yield Output(sf.dest, source=sf.path, origin=sf.rel_path, kind="static")
 
