@@ -6,6 +6,8 @@ from sitekit import build_files
 from pathlib import Path
 
 import feedparser
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from blogkit.config import load_config
@@ -77,3 +79,17 @@ def test_tag_feeds_blogkit_site(tmp_path: Path) -> None:
     llm = feedparser.parse((out / "feed/tags/llm.xml").read_bytes())
     assert [e.title for e in llm.entries] == ["B", "A"]   # LLM/llm share one feed
     assert (out / "feed/tags/生成ai.xml").is_file()
+
+
+@given(st.lists(st.one_of(st.none(), st.integers(0, 3)), min_size=0, max_size=12), st.data())
+@settings(max_examples=300, deadline=None)
+def test_one_sort_orders_every_feed_as_its_own_sort_would(days: list[int | None], data: st.DataObject) -> None:
+    # Few distinct dates and missing ones: ties are where a stable sort shows its order.
+    from datetime import datetime, timezone
+
+    from blogkit.generators.feed import feed_order, orderer
+    posts = [{"url": f"/p{i}/", **({} if d is None else {"date": datetime(2025, 1, 1 + d, tzinfo=timezone.utc)})}
+             for i, d in enumerate(days)]
+    picks = data.draw(st.lists(st.booleans(), min_size=len(posts), max_size=len(posts)))
+    feed = tuple(p for p, keep in zip(posts, picks) if keep)
+    assert orderer(posts)(feed) == feed_order(feed)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from ..dates import xmlschema
 from ..filters import normalize_whitespace, strip_html
@@ -90,11 +90,20 @@ def plan(ctx: "RenderContext") -> list[FeedSpec]:
     taken = occupied_urls(ctx)
     seen: set[str] = set()
     out = []
+    in_feed_order = orderer(posts)
     for spec in specs:
         if spec.path not in taken and spec.path not in seen:
             seen.add(spec.path)
-            out.append(replace(spec, posts=feed_order(spec.posts)))
+            out.append(replace(spec, posts=in_feed_order(spec.posts)))
     return out
+
+
+def orderer(posts: Sequence[dict[str, Any]]) -> Callable[[Sequence[dict[str, Any]]], tuple[dict[str, Any], ...]]:
+    """``feed_order`` for any subsequence of ``posts``, from one sort of them all: a stable sort
+    of a subsequence keeps the order the whole sort gives its members. (Sorting each tag's feed
+    on its own read every post's date once per feed that lists it: 0.14 s at 5,000 posts.)"""
+    rank = {id(p): r for r, p in enumerate(feed_order(tuple(posts)))}
+    return lambda some: tuple(sorted(some, key=lambda p: rank[id(p)]))
 
 
 def _positions(posts: list[dict[str, Any]], field: str, key: Any) -> dict[Any, list[int]]:
@@ -121,8 +130,17 @@ def posts_limit(config: Mapping[str, Any]) -> int:
 def generate(ctx: "RenderContext") -> list[Output]:
     out = []
     limit = posts_limit(ctx.config.data)
+    known: dict[int, Any] = {}
+
+    def updated_of(post: Mapping[str, Any]) -> Any:
+        """(once per post, not once per feed that lists it: 0.18 s at 5,000 posts with tag feeds)"""
+        if id(post) not in known:
+            known[id(post)] = _updated(post)
+        return known[id(post)]
+
     for spec in plan(ctx):
-        updated = feed_updated(ctx.site, ctx.config.data, spec, stable=ctx.config.kind == "blogkit")
+        updated = feed_updated(ctx.site, ctx.config.data, spec, stable=ctx.config.kind == "blogkit",
+                               updated_of=updated_of)
         # A feed is made of the posts it shows (their fingerprints cover everything an entry
         # shows), the config, and its <updated>. (Not all 5,000 posts' fingerprints: a feed
         # shows 10.)
@@ -133,12 +151,13 @@ def generate(ctx: "RenderContext") -> list[Output]:
     return out
 
 
-def feed_updated(site: Mapping[str, Any], config: Mapping[str, Any], spec: FeedSpec, stable: bool) -> datetime:
+def feed_updated(site: Mapping[str, Any], config: Mapping[str, Any], spec: FeedSpec, stable: bool,
+                 updated_of: Callable[[Mapping[str, Any]], Any] | None = None) -> datetime:
     """The feed's <updated>: the build time, as jekyll-feed; ``stable`` (a blogkit site without a
     pinned `time:`): its newest entry's date, so an unchanged blog gives a byte-identical feed
     (no rewrite, no refetch)."""
     if stable and not config.get("time") and spec.posts:
-        return max(_updated(p) for p in spec.posts)
+        return max(map(updated_of or _updated, spec.posts))
     return site["time"]
 
 
