@@ -59,6 +59,19 @@ def test_related_ranking_is_deterministic() -> None:
     assert [p["url"] for p in related(posts, limit=2)["/a"]] == ["/d", "/c"]
 
 
+def test_related_answer_is_reused_only_for_the_same_input() -> None:
+    # (the preview server's next build: new views, same dates/tags/categories)
+    posts = [v("/a", 1, ["a"], []), v("/b", 2, ["a"], []), v("/c", 3, ["b"], [])]
+    first = related(posts)
+    again = [dict(p) for p in posts]
+    table = related(again)
+    assert all(r is again[1] for r in table["/a"]) and [r["url"] for r in table["/a"]] == ["/b"]
+    retagged = [dict(p) for p in posts]
+    retagged[2]["tags"] = ["a"]
+    assert [r["url"] for r in related(retagged)["/a"]] == ["/c", "/b"]
+    assert [r["url"] for r in first["/a"]] == ["/b"]
+
+
 def test_tag_cloud_order() -> None:
     items = cloud({"b": ("1", "2"), "a": ("1", "2"), "c": ("1",)}, lambda k: f"/tag/{k}/")
     assert [(i["name"], i["count"], i["url"]) for i in items] == [("a", 2, "/tag/a/"), ("b", 2, "/tag/b/"),
