@@ -126,6 +126,7 @@ _WINDOWS_DEVICES = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])
 MAX_NAME_BYTES = 255
 
 
+@lru_cache(maxsize=1 << 14)  # (pure, and the path immutable: every build plans the same archive pages)
 def url_to_relpath(url: str, output_ext: str) -> PurePosixPath:
     """Destination-relative file for ``url`` (§5.4 step 4); refuses escaping paths."""
     try:

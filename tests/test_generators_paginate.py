@@ -129,3 +129,27 @@ def test_paginated_page_is_rendered_only_with_its_paginator(tmp_path: Path, monk
     assert [paged for origin, paged in calls if origin == home] == [True, True, True]
     first = (out / "index.html").read_text()
     assert "P5" in first and "P4" in first and "P3" not in first   # page 1: the two newest
+
+
+@pytest.mark.parametrize("fmt, count", [("/page:num/", 7), ("/blog/p:num", 6), ("/page:num", 0), ("/page:num/", 2)])
+def test_sitemap_lists_the_pages_pagination_writes(tmp_path: Path, fmt: str, count: int) -> None:
+    # (the sitemap computes the URLs of pages 2.. without making their paginators)
+    from blogkit.generators import paginate as pg
+    from blogkit.render.site import RenderContext
+
+    seen: dict[str, list[str]] = {}
+    real = pg.plan
+
+    def spy(ctx: RenderContext):  # type: ignore[no-untyped-def]
+        planned = real(ctx)
+        seen["plan"] = [p.url for p in planned[1][1:]] if planned else []
+        seen["urls"] = pg.later_page_urls(ctx)
+        return planned
+    files = {"_config.yml": f"plugins: [jekyll-paginate]\npaginate: 2\npaginate_path: {fmt}\ntime: 2025-12-01\n",
+             "index.html": "---\n---\n{{ paginator.page }}", "blog/index.html": "---\n---\nblog"}
+    for d in range(1, count + 1):
+        files[f"_posts/2025-01-{d:02d}-p{d}.md"] = post(d, f"P{d}", "hidden: true\n" if d == 3 else "")
+    import unittest.mock
+    with unittest.mock.patch.object(pg, "plan", spy):
+        build_site(tmp_path, files)
+    assert seen["urls"] == seen["plan"] and len(seen["plan"]) == max(0, -(-(count - (count >= 3)) // 2) - 1)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ..content.model import Document
 from ..render.documents import forkable
 from ..site import Output
-from .common import PagePlan, dir_dest, paginate
+from .common import PagePlan, dir_dest, paginate, total_pages
 
 if TYPE_CHECKING:
     from ..render.site import RenderContext
@@ -64,6 +64,16 @@ def replaced_pages(ctx: "RenderContext") -> set[str]:
     post of the site, half a second at 5,000 posts, to be replaced)."""
     found = _template(ctx, report=False)
     return {found[1].rel_path} if found is not None else set()
+
+
+def later_page_urls(ctx: "RenderContext") -> list[str]:
+    """The URLs of pages 2, 3… (what the sitemap lists), without making their paginators."""
+    found = _template(ctx, report=False)
+    if found is None:
+        return []
+    fmt, doc = found
+    pages = total_pages(sum(1 for p in ctx.post_views if not p.get("hidden")), ctx.config.paginate)
+    return [page_path(fmt, n, doc.url).rstrip("/") + "/" for n in range(2, pages + 1)]
 
 
 def plan(ctx: "RenderContext") -> tuple[Document, list[PagePlan]] | None:

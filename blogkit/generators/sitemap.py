@@ -66,10 +66,8 @@ def entries(ctx: "RenderContext") -> Iterator[tuple[str, datetime | None]]:
 
 
 def generated_pages(ctx: "RenderContext") -> Iterator[tuple[str, None]]:
-    planned = paginate.plan(ctx)
-    if planned is not None:
-        for p in planned[1][1:]:
-            yield p.url, None
+    for url in paginate.later_page_urls(ctx):
+        yield url, None
     per_page = archives.per_page(ctx)
     for archive in archives.collect(ctx, warn=False):
         count = archives.page_count(archive, per_page)
