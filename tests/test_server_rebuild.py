@@ -242,3 +242,40 @@ def test_jekyll_output_dirs_are_not_watched(tmp_path: Path) -> None:
         watcher.stop()
     assert (config.source, False) in watched and (config.source / "_posts", True) in watched
     assert not any(path == config.destination or config.destination in path.parents for path, _ in watched)
+
+
+@pytest.mark.parametrize("quiet_for", [0.2, None], ids=["after-a-quiet-spell", "at-stop"])
+def test_records_are_saved_after_a_quiet_spell_or_at_stop(tmp_path: Path, quiet_for: float | None) -> None:
+    # Saving them right after the reload event slowed the browser's fetch of the new page; the
+    # server's next build uses its memory, and a later `blogkit build` the saved copy.
+    from blogkit.cache import Cache
+    from blogkit.site import build, cache_path, manifest_key_of
+
+    site = make_site(tmp_path)
+    config, _ = load_config(site)
+
+    def saved() -> bool:
+        store = Cache(cache_path(config))
+        try:
+            return store.get(manifest_key_of(config)) is not None
+        finally:
+            store.close()
+
+    reb = Rebuilder(lambda: load_config(site), save_delay=quiet_for if quiet_for is not None else 60.0)
+    reb.start()
+    try:
+        assert reb.wait_idle(30) and reb.state.generation == 1
+        post = site / "content" / "_posts" / "2024-05-01-hello.md"
+        post.write_text(post.read_text(encoding="utf-8") + "\nmore\n", encoding="utf-8")
+        reb.submit(frozenset({Change(post, ChangeKind.CONTENT)}))
+        assert reb.wait_idle(30) and reb.state.generation == 2
+        assert not saved()  # not in the editor's wait
+        if quiet_for is not None:
+            deadline = time.monotonic() + 10
+            while not saved() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert saved()
+    finally:
+        reb.stop()
+    assert saved()
+    assert build(load_config(site)[0]).up_to_date  # the saved snapshot is the last build's
