@@ -1,11 +1,15 @@
 """Benchmark: save a post -> the page served with the change, through the real preview server.
 
-Input: a make_corpus.py site (1,000 posts; 5,000 with ``--big``). Output: printed figures.
+Input: a make_corpus.py site (1,000 posts; 5,000 with ``--big``): with ``--site bare`` (the
+default) a Jekyll site of the posts and a one-line _config.yml (no layouts, feeds or archives:
+the built-in theme's post pages only); with ``--site blogkit``, the corpus as a blogkit site with
+every extra on (tag and category archives, paginated home, feeds per tag, tag cloud, related
+posts), as ``bench_build.py --site blogkit`` builds it. Output: printed figures.
 Each round appends a unique marker to one post's body, then times until (a) the SSE stream
 announces a new generation and (b) an HTTP GET of that post's page contains the marker, which
 is what a reloaded browser tab would show. No browser is needed.
 
-    /work/venv/bin/python benchmarks/bench_serve.py [--big] [--rounds 5] [--keep DIR]
+    /work/venv/bin/python benchmarks/bench_serve.py [--big] [--rounds 5] [--site bare|blogkit] [--keep DIR]
 """
 from __future__ import annotations
 
@@ -67,12 +71,34 @@ def fetch(host: str, port: int, path: str) -> str:
     return body
 
 
-def run(n_posts: int, rounds: int, keep: Path | None) -> None:
-    work = keep or Path(tempfile.mkdtemp(prefix=f"bench-serve-{n_posts}-"))
-    if not (work / "_posts").is_dir():
-        subprocess.run([sys.executable, str(MAKE_CORPUS), str(n_posts), str(work)], check=True,
+BLOGKIT_SITE = ("title: Lab Blog\nurl: https://example.com\nlang: ja\ntimezone: UTC\n"
+                "paginate: 10\npaginate_path: /page/:num/\n")   # (bench_build.py's blogkit site)
+
+
+def make_site(work: Path, n_posts: int, kind: str) -> Path:
+    """The corpus as a site of ``kind``; returns its posts folder."""
+    posts = work / "_posts" if kind == "bare" else work / "content" / "_posts"
+    if not posts.is_dir():
+        subprocess.run([sys.executable, str(MAKE_CORPUS), str(n_posts), str(posts.parent)], check=True,
                        stdout=subprocess.DEVNULL)
-        (work / "_config.yml").write_text("title: bench\n", encoding="utf-8")
+        if kind == "bare":
+            (work / "_config.yml").write_text("title: bench\n", encoding="utf-8")
+        else:
+            (work / "site.yml").write_text(BLOGKIT_SITE, encoding="utf-8")
+            (work / "content" / "index.md").write_text("---\nlayout: home\n---\n", encoding="utf-8")
+    return posts
+
+
+def output_page(site: Path, post: Path) -> Path | None:
+    """The built page of ``post`` (``slug.html`` or ``slug/index.html``, whatever the permalink)."""
+    slug = post.stem[11:]
+    return next((p for p in site.rglob("*.html") if p.stem == slug or (p.name == "index.html" and p.parent.name == slug)),
+                None)
+
+
+def run(n_posts: int, rounds: int, keep: Path | None, kind: str = "bare") -> None:
+    work = keep or Path(tempfile.mkdtemp(prefix=f"bench-serve-{n_posts}-"))
+    posts_dir = make_site(work, n_posts, kind)
     started = time.perf_counter()
     preview = Preview(lambda: load_config(work), port=0)
     preview.start()
@@ -82,9 +108,9 @@ def run(n_posts: int, rounds: int, keep: Path | None) -> None:
         raise SystemExit(f"first build failed: {preview.rebuilder.state.problems[0]}")
     host, port = preview.server.server_address[:2]
     sse = EventWatcher(host, port)
-    posts = sorted((work / "_posts").glob("*.md"))
+    posts = sorted(posts_dir.glob("*.md"))
     target = posts[len(posts) // 2]
-    page = next((work / "_site").rglob(target.stem[11:] + ".html"), None)
+    page = output_page(work / "_site", target)
     if page is None:
         raise SystemExit(f"cannot find the output page of {target.name}")
     url = "/" + "/".join(page.relative_to(work / "_site").parts)
@@ -113,7 +139,7 @@ def run(n_posts: int, rounds: int, keep: Path | None) -> None:
     finally:
         target.write_text(original, encoding="utf-8")
         preview.stop()
-    print(f"{n_posts} posts: first build {first:.2f}s; save -> reload event "
+    print(f"{n_posts} posts ({kind} site): first build {first:.2f}s; save -> reload event "
           f"median {statistics.median(to_event):.3f}s; save -> updated page fetched "
           f"median {statistics.median(to_page):.3f}s (min {min(to_page):.3f}, max {max(to_page):.3f}, "
           f"{rounds} rounds)")
@@ -123,11 +149,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--big", action="store_true", help="also run the 5,000-post corpus")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--site", choices=["bare", "blogkit"], default="bare")
     parser.add_argument("--keep", type=Path, default=None, help="reuse/keep the corpus in this directory")
     args = parser.parse_args()
-    run(1000, args.rounds, args.keep)
+    run(1000, args.rounds, args.keep, args.site)
     if args.big:
-        run(5000, args.rounds, None)
+        run(5000, args.rounds, None, args.site)
 
 
 if __name__ == "__main__":
