@@ -112,3 +112,28 @@ def test_repeated_edits_do_not_grow_the_cache_without_bound(tmp_path: Path) -> N
         (site / "content/_posts/2024-01-02-p2.md").touch()  # not up to date: a real (incremental) build
         build(config)
     assert rendered == []
+
+
+def test_compiled_templates_are_kept_per_config(tmp_path: Path) -> None:
+    # Jinja folds `'/' | relative_url` at compile time: a compiled theme kept from a build
+    # without baseurl must not serve a build with one (and back).
+    from blogkit.config import load_config
+    from blogkit.site import build
+    from sitekit import write_files
+
+    site = write_files(tmp_path / "site", {"site.yml": "title: T\n", "content/index.md": "---\nlayout: home\n---\n",
+                                          "content/_posts/2025-01-02-a.md": "---\ntitle: A\n---\nx\n"})
+
+    def home_link(baseurl: str) -> bool:
+        dest = tmp_path / f"out{baseurl.replace('/', '-')}"
+        config, _ = load_config(site, overrides={"baseurl": baseurl} if baseurl else None, destination=dest)
+        build(config)
+        return f'class="site-title" href="{baseurl}/"' in (dest / "index.html").read_text(encoding="utf-8")
+
+    assert home_link("") and home_link("/blog") and home_link("")
+    compiled = site / ".blogkit-cache" / "jinja"
+    assert len(list(compiled.iterdir())) == 2 and any(compiled.rglob("*.cache"))  # (kept, per config)
+    from blogkit.render import env
+    for n in range(env.KEEP_COMPILED + 3):
+        home_link(f"/b{n}")
+    assert len(list(compiled.iterdir())) == env.KEEP_COMPILED   # bounded

@@ -270,7 +270,12 @@ def render_site(config: SiteConfig, model: SiteModel, log: ProblemLog,
     options = config.get("kramdown") if isinstance(config.get("kramdown"), dict) else None
     md = make_markdown(options)
     zone = zone_of(config)
-    renderer = make_env(config, lambda text: md.render(str(text)).html, smartify, zone)
+    # Compiled templates are kept per blogkit code and config: Jinja folds filters over constants
+    # at compile time (`'/' | relative_url` becomes the site's baseurl), so the compiled form of a
+    # template depends on the config as well as on its source.
+    bytecode_dir = (store.path.parent / "jinja" / code_and_config(config)[:20]
+                    if store is not None and store.path is not None else None)
+    renderer = make_env(config, lambda text: md.render(str(text)).html, smartify, zone, bytecode_dir)
 
     made: dict[str, tuple[Document, TrackedView]] = {}
 
@@ -395,10 +400,14 @@ def make_resolver(views: dict[str, TrackedView], site: dict[str, Any]) -> Callab
     return resolve
 
 
+def code_and_config(config: SiteConfig) -> str:
+    """blogkit's code and theme, and the config."""
+    return digest(package_fingerprint(), json.dumps(config.data, sort_keys=True, default=str), sorted(config.features))
+
+
 def global_fingerprint(config: SiteConfig, renderer: Renderer) -> str:
     """Everything every output depends on: blogkit's code and theme, the config, the templates."""
-    return digest(package_fingerprint(), json.dumps(config.data, sort_keys=True, default=str),
-                  sorted(config.features), files_digest(renderer.loader.searchpath))
+    return digest(code_and_config(config), files_digest(renderer.loader.searchpath))
 
 
 def default_generators() -> list[Generator]:
