@@ -32,6 +32,7 @@ from ..render.layouts import MAX_DEPTH, MissingLayout
 from ..render.tracking import TrackedList, TrackedSite, file_dep, record
 from ..render.views import doc_view, link_neighbours, site_view
 from ..urls import relative_url
+from .choice import layouts_dir, template_engine
 from .env import JekyllEnvironment
 from .tags import BLOCK_TAGS, PLUGIN_TAGS, SiteIndex
 
@@ -95,15 +96,6 @@ def site_for(site: Any, page: Any) -> Any:
     else:
         dict.__setitem__(own, RELATED, None)
     return own
-
-
-def template_engine(config: SiteConfig) -> str:
-    """What renders layouts: Liquid for a Jekyll site that has ``_layouts/``, else the Jinja theme."""
-    return "liquid" if config.kind == "jekyll" and _layouts_dir(config).is_dir() else "jinja"
-
-
-def _layouts_dir(config: SiteConfig) -> Path:
-    return config.source / str(config.get("layouts_dir") or "_layouts")
 
 
 @dataclass(frozen=True)
@@ -235,7 +227,7 @@ class LiquidEngine:
     # --- layouts ---------------------------------------------------------------------
 
     def _find_layouts(self) -> dict[str, Path]:
-        root = _layouts_dir(self.config)
+        root = layouts_dir(self.config)
         if not root.is_dir():
             return {}
         found: dict[str, Path] = {}

@@ -24,7 +24,6 @@ from ..progress import Progress, null_progress
 from ..output import Stager
 from ..site import Output, zone_of
 from ..liquid import make_engine
-from ..liquid.engine import add_related_pool
 from ..generators.sass import is_sass
 from .env import Renderer, make_env
 from .documents import render_outputs
@@ -312,6 +311,7 @@ def render_site(config: SiteConfig, model: SiteModel, log: ProblemLog,
         # link) is false, where blogkit's internal "" would be true in Liquid.
         site["url"] = None
     if engine is not None:
+        from ..liquid.engine import add_related_pool  # (python-liquid: a Jekyll site's only)
         dict.__setitem__(site, "data", engine.data)
         add_related_pool(site, post_views)
     ctx = RenderContext(config, model, renderer, site, post_views, page_views, log, engine=engine)
