@@ -58,8 +58,10 @@ MARKDOWN_PREFIX = "md:"
 DOC_PREFIX = "doc:"
 
 
-def markdown_key(options_fingerprint: str, text: str) -> str:
-    return MARKDOWN_PREFIX + hashlib.sha256(f"{code_version()}\0{options_fingerprint}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
+def markdown_key(options_fingerprint: str, text_digest: str) -> str:
+    """The key of a Markdown text's HTML: the code, the options and the text (by its digest,
+    ``content.model.text_digest``, which documents carry from where they were read)."""
+    return MARKDOWN_PREFIX + hashlib.sha256(f"{code_version()}\0{options_fingerprint}\0{text_digest}".encode()).hexdigest()
 
 
 FORMAT = 2  # PRAGMA user_version: how values are sealed (2: CRC-32); another is dropped on open

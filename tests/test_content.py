@@ -124,3 +124,31 @@ def test_reading_time_equals_its_definition(text: str, cjk_rate: int, word_rate:
     words = len(_WORD.findall(_CJK_ONE.sub(" ", text)))
     expected = max(1, math.ceil(cjk / cjk_rate + words / word_rate))
     assert compute_reading_time(text, cjk_rate, word_rate) == expected
+
+
+def test_text_digests_describe_the_texts_they_were_made_from(tmp_path: Path) -> None:
+    # The Markdown cache is keyed by these digests: one left on a changed text would serve
+    # another text's HTML. Made at reading; a replaced document (Liquid-rendered body, moved
+    # site) gets none; a cached (pickled) one keeps them.
+    import pickle
+    from dataclasses import replace
+
+    from blogkit.config import load_config
+    from blogkit.content.model import text_digest
+    from blogkit.site import read_site
+    from blogkit.errors import ProblemLog
+    from sitekit import write_files
+
+    site = write_files(tmp_path / "s", {"site.yml": "title: T\n",
+                                        "content/_posts/2025-01-02-a.md": "---\ntitle: A\n---\n最初の段落。\n\n続き {{ x }}\n",
+                                        "content/_posts/2025-01-03-b.md": "---\ntitle: B\nexcerpt: 手書き\n---\n本文\n"})
+    config, _ = load_config(site)
+    posts = read_site(config, ProblemLog()).posts
+    assert posts and all(p.body_digest == text_digest(p.body) for p in posts)
+    assert all(p.excerpt_digest == (text_digest(p.excerpt_source) if p.excerpt_source is not None else "")
+               for p in posts)
+    changed = replace(posts[0], body="別の本文")
+    assert changed.body_digest == "" and changed.excerpt_digest == ""
+    again = pickle.loads(pickle.dumps(posts[1]))
+    assert (again.body_digest, again.excerpt_digest) == (posts[1].body_digest, posts[1].excerpt_digest)
+    assert again.shape == posts[1].shape

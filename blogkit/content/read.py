@@ -22,7 +22,7 @@ from ..errors import BlogkitError, Location
 from ..urls import document_id, expand_template, page_url, permalink_template, post_url_values, url_to_relpath
 from .discover import SourceFile
 from .frontmatter import parse_front_matter
-from .model import Document, shape_of
+from .model import Document, shape_of, with_text_digests
 
 LINK_DEF_RE = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*\S.*$", re.M)
 
@@ -170,9 +170,9 @@ def output_ext_for(ext: str, markdown_exts: frozenset[str]) -> tuple[str, bool]:
 def read_document(src: SourceFile, ctx: ReadContext, text: str | None = None) -> Document:
     """Build the Document for a post, draft or page. Raises BlogkitError with a location."""
     doc = _read_document(src, ctx, text)
-    return replace(doc, shape=shape_of(doc), source_hash=hashlib.blake2b(doc.body.encode("utf-8", "surrogatepass")
-                                                    + repr(sorted(doc.data.items(), key=str)).encode(),
-                                                    digest_size=16).hexdigest())
+    body = doc.body.encode("utf-8", "surrogatepass")
+    return with_text_digests(replace(doc, shape=shape_of(doc), source_hash=hashlib.blake2b(
+        body + repr(sorted(doc.data.items(), key=str)).encode(), digest_size=16).hexdigest()), body)
 
 
 def _read_document(src: SourceFile, ctx: ReadContext, text: str | None = None) -> Document:

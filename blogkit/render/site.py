@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterator
 from markupsafe import Markup
 
 from ..config import SiteConfig
-from ..content.model import Document, SiteModel
+from ..content.model import Document, SiteModel, text_digest
 from ..errors import BlogkitError, Location, Problem, ProblemLog, Severity
 from .. import heap
 from ..cache import Cache, markdown_key, package_fingerprint, seal
@@ -144,15 +144,16 @@ class RenderContext:
 Generator = Callable[[RenderContext], list[Output]]
 
 
-def _markdown_texts(docs: list[Document]) -> list[str]:
-    """Every Markdown text the site needs: bodies, then excerpts (duplicates rendered once)."""
-    texts: list[str] = []
+def _markdown_texts(docs: list[Document]) -> dict[str, str]:
+    """Every Markdown text the site needs, each once, with its digest where its document has it
+    ("" otherwise): bodies, then excerpts."""
+    texts: dict[str, str] = {}
     for doc in docs:
         if doc.is_markdown:
-            texts.append(doc.body)
+            texts.setdefault(doc.body, doc.body_digest)
             if doc.excerpt_verbatim is None and doc.excerpt_source is not None:
-                texts.append(doc.excerpt_source)
-    return list(dict.fromkeys(texts))
+                texts.setdefault(doc.excerpt_source, doc.excerpt_digest)
+    return texts
 
 
 # The last call's text -> Markdown key map. Hashing every body (80 MB at 5,000 posts) was a
@@ -173,7 +174,8 @@ def prepare_markdown(docs: list[Document], md: Markdown, options: dict[str, Any]
     texts = _markdown_texts(docs)
     fingerprint = json.dumps(options or {}, sort_keys=True, default=str)
     known = _KEYS.get(fingerprint, {})
-    keys = {text: known.get(text) or markdown_key(fingerprint, text) for text in texts}
+    keys = {text: known.get(text) or markdown_key(fingerprint, digested or text_digest(text))
+            for text, digested in texts.items()}
     _KEYS.clear()
     _KEYS[fingerprint] = keys
     present = {k for k in keys.values() if memo is not None and k in memo}
@@ -216,7 +218,7 @@ def prepare_markdown(docs: list[Document], md: Markdown, options: dict[str, Any]
         fresh.clear()  # the disk cache has them; keep memory flat on big sites
 
     def lookup(text: str) -> Rendered | None:
-        key = keys.get(text) or markdown_key(fingerprint, text)
+        key = keys.get(text) or markdown_key(fingerprint, text_digest(text))
         if key in fresh:
             return fresh[key]
         if memo is not None and key in memo:
