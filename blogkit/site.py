@@ -451,8 +451,9 @@ def fold_name(path: str) -> str:
 def stage_outputs(writer: OutputWriter, outputs: Iterable[Output], log: ProblemLog,
                   progress: Progress) -> list[tuple[str, str]]:
     """Stage each output as it is rendered (memory stays flat), checking for two sources writing
-    one file (Jekyll only warns and lets the last win; that is an error here). The same origin
-    writing a file twice is a replacement (a generator writing a page's own file under its origin replaces it)."""
+    one file (Jekyll only warns and lets the last win; that is an error here). A page that a
+    generator writes itself (the paginated home) is not rendered on its own
+    (``generate.replaces``), so no file is written twice."""
     from .render.incremental import KeepBytes, TaggedBytes
 
     origins: dict[PurePosixPath, str] = {}
@@ -462,7 +463,7 @@ def stage_outputs(writer: OutputWriter, outputs: Iterable[Output], log: ProblemL
     for out in outputs:
         task.advance()
         first = origins.get(out.dest)
-        if first is not None and first != out.origin:
+        if first is not None:
             log.error(f"'{out.origin}' and '{first}' both write {out.dest}", Location(out.origin),
                       "give one of them another permalink or slug", code="conflict")
         origins[out.dest] = out.origin

@@ -52,7 +52,6 @@ class _Job:
     generators: Sequence["Generator"]
     store: Cache | None
     stager: Stager | None
-    doc_dests: frozenset[PurePosixPath]
 
 
 # One output as it crosses the process boundary (TaggedBytes do not pickle as such):
@@ -88,14 +87,11 @@ def _worker_init(parent: int) -> None:
         _job.store.after_fork()  # lazy `content` loads read SQLite: never on the parent's connection
 
 
-def _send(out: Output, own: bool) -> _Sent:
-    """``own``: no output before this one writes its destination (a document's)."""
+def _send(out: Output) -> _Sent:
     data, rid = out.data, getattr(out.data, "rid", "")
     kept, staged = isinstance(data, KeepBytes), None
     assert _job is not None
-    if data is not None and not kept and _job.stager is not None and (own or out.dest not in _job.doc_dests):
-        # A generator's output for a document's destination (the paginator's page 1) is sent
-        # back instead: the parent writes it after the document's, as the serial path does.
+    if data is not None and not kept and _job.stager is not None:
         try:
             staged, data = _job.stager.stage(out.dest, data), None
         except (BlogkitError, OSError):
@@ -115,11 +111,11 @@ def _run(task: tuple[str, int, int]) -> _Answer:
         for doc, view in (_job.items[i] for i in _job.todo[a:b]):
             seen = len(log.problems)
             out = _render_doc(ctx, doc, view)
-            units.append(([] if out is None else [_send(out, own=True)], log.problems[seen:]))
+            units.append(([] if out is None else [_send(out)], log.problems[seen:]))
     else:
         seen = len(log.problems)
         outs = _job.generators[a](ctx)
-        units.append(([_send(o, own=False) for o in outs], log.problems[seen:]))
+        units.append(([_send(o) for o in outs], log.problems[seen:]))
     return units, (inc.current if inc is not None else {}), (inc.skipped if inc is not None else 0)
 
 
@@ -158,7 +154,7 @@ def render_outputs(ctx: "RenderContext", items: Sequence[tuple[Document, Tracked
     size = max(4, len(todo) // (n * 16))
     slices = [("docs", i, min(i + size, len(todo))) for i in range(0, len(todo), size)]
     forked = [i for i, g in enumerate(generators) if getattr(g, "forkable", False)]
-    _job = _Job(ctx, items, todo, generators, store, stager, frozenset(doc.dest for doc, _ in items))
+    _job = _Job(ctx, items, todo, generators, store, stager)
     inc = ctx.incremental
     try:
         with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork"),
