@@ -274,7 +274,8 @@ def render_site(config: SiteConfig, model: SiteModel, log: ProblemLog,
     # Compiled templates are kept per blogkit code and config: Jinja folds filters over constants
     # at compile time (`'/' | relative_url` becomes the site's baseurl), so the compiled form of a
     # template depends on the config as well as on its source.
-    bytecode_dir = (store.path.parent / "jinja" / code_and_config(config)[:20]
+    code_config = code_and_config(config)
+    bytecode_dir = (store.path.parent / "jinja" / code_config[:20]
                     if store is not None and store.path is not None else None)
     renderer = make_env(config, lambda text: md.render(str(text)).html, smartify, zone, bytecode_dir)
 
@@ -322,7 +323,7 @@ def render_site(config: SiteConfig, model: SiteModel, log: ProblemLog,
         for hook in all_view_hooks():
             hook(ctx)
     if previous is not None:
-        global_fp = global_fingerprint(config, renderer)
+        global_fp = global_fingerprint(code_config, renderer)
         if engine is not None and engine.use_layouts:
             global_fp = digest(global_fp, *engine.layout_names())
         resolver = make_resolver(views, site)
@@ -407,9 +408,10 @@ def code_and_config(config: SiteConfig) -> str:
     return digest(package_fingerprint(), json.dumps(config.data, sort_keys=True, default=str), sorted(config.features))
 
 
-def global_fingerprint(config: SiteConfig, renderer: Renderer) -> str:
-    """Everything every output depends on: blogkit's code and theme, the config, the templates."""
-    return digest(code_and_config(config), files_digest(renderer.loader.searchpath))
+def global_fingerprint(code_config: str, renderer: Renderer) -> str:
+    """Everything every output depends on: blogkit's code and theme and the config
+    (``code_and_config``), the templates."""
+    return digest(code_config, files_digest(renderer.loader.searchpath))
 
 
 def default_generators() -> list[Generator]:
