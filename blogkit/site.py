@@ -400,8 +400,8 @@ def build(config: SiteConfig, progress: Progress = null_progress,
             else:
                 store.put(manifest_key, manifest)
         if cache is not None:
-            # The preview server saves the manifest and the "nothing changed" snapshot after the
-            # page is announced (save_state: ~0.1 s at 5,000 posts). Until then the disk holds an
+            # The preview server saves the manifest and the "nothing changed" snapshot once it has
+            # been quiet for a moment (save_state: ~0.25 s at 5,000 posts). Until then the disk holds an
             # older manifest, which a later build checks record by record, and no snapshot (it
             # was cleared above), so a later build is a real one: both safe. (Its memory hits do
             # not touch the disk cache, so nothing is pruned here.)
@@ -426,7 +426,7 @@ def _save_snapshot(store: Cache, config: SiteConfig, inputs: str, outputs: Itera
 
 def save_state(config: SiteConfig, cache: BuildCache, snapshot: bool = True) -> None:
     """Put what the last build left in memory on disk: its manifest and snapshot (the preview
-    server calls this once the rebuilt page is announced, so it is not in the editor's wait).
+    server calls this once it has been quiet for a moment, so it is not in the editor's wait).
     ``snapshot=False``: the site is not final (a search index is still being made), so the next
     build must not be skipped as "nothing changed"."""
     if cache.unsaved is None:

@@ -10,14 +10,13 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from functools import lru_cache, partial
+from io import StringIO
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, TextIO
 
 from liquid import Environment, Mode, Undefined, lex
 from liquid.token import Token
 from liquid.builtin.output import Output, OutputNode
-from io import StringIO
-
 from liquid.context import RenderContext
 from liquid.exceptions import LiquidError, OutputStreamLimitError
 from liquid.output import LimitedStringIO
@@ -26,7 +25,6 @@ from liquid.template import BoundTemplate
 from ..errors import BlogkitError, Location
 from ..filters import FilterContext, make_filters, ruby_inspect, ruby_to_s
 from .tags import TAGS, SiteIndex
-
 
 
 class _CharLimitedIO(LimitedStringIO):
