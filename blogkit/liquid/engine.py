@@ -293,10 +293,8 @@ class LiquidEngine:
 
 
 def make_engine(config: SiteConfig, model: SiteModel, markdownify: Callable[[str], str],
-                smartify: Callable[[str], str], zone: Any, log: ProblemLog) -> LiquidEngine | None:
-    """The Liquid engine for a Jekyll site; None for a blogkit site (Jinja, unchanged)."""
-    if config.kind != "jekyll":
-        return None
+                smartify: Callable[[str], str], zone: Any, log: ProblemLog) -> LiquidEngine:
+    """The Liquid engine of a Jekyll site (``blogkit.liquid.make_engine`` decides whether there is one)."""
     ctx = FilterContext(baseurl=str(config.get("baseurl") or ""), url=str(config.get("url") or ""),
                         zone=zone, markdownify=markdownify, smartify=smartify)
     return LiquidEngine(config, model, ctx, log)
