@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from ..content.model import SiteModel
 from .incremental import OutputRecord
@@ -46,13 +46,33 @@ def keep_plan(previous: dict[str, OutputRecord], fp_of: Callable[[str], str | No
     unchanged, for documents' own pages when the global fingerprint is."""
     root = str(dest_root)
     kept: dict[str, OutputRecord] = {}
+    # ~300,000 (dependency, fingerprint) pairs over ~10,000 distinct dependencies at 5,000
+    # posts: a plain loop over a local dict of the current fingerprints takes three quarters of
+    # the time of `any()` over a generator calling ``fp_of`` for each pair.
+    current: dict[str, str | None] = {}
+    known = current.get
     for rid, rec in previous.items():
-        if rec.dest is None or any(fp_of(dep) != fp for dep, fp in rec.deps):
+        if rec.dest is None:
             continue
-        try:
-            st = os.stat(f"{root}/{rec.dest}")
-        except OSError:
-            continue
-        if st.st_size == rec.size and st.st_mtime_ns == rec.mtime_ns:
-            kept[rid] = rec
+        for dep, fp in rec.deps:
+            now = known(dep, _UNSEEN)
+            if now is _UNSEEN:
+                now = current[dep] = fp_of(dep)
+            if now != fp:
+                break
+        else:
+            _keep_if_intact(kept, rid, rec, root)
     return kept
+
+
+_UNSEEN: Any = object()
+
+
+def _keep_if_intact(kept: dict[str, OutputRecord], rid: str, rec: OutputRecord, root: str) -> None:
+    """Add ``rec`` to ``kept`` if its written file still has the recorded size and mtime."""
+    try:
+        st = os.stat(f"{root}/{rec.dest}")
+    except OSError:
+        return
+    if st.st_size == rec.size and st.st_mtime_ns == rec.mtime_ns:
+        kept[rid] = rec
