@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from blogkit.config import load_config
+from blogkit.generators import structure_memo
 from blogkit.site import BuildCache, build
 from sitekit import write_files
 
@@ -39,11 +40,20 @@ def tree(root: Path) -> dict[str, bytes]:
 
 
 def cold(site: Path, tmp: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
+    """A build with no cache into a fresh destination, planning every generator afresh; the
+    plans the warm builds keep in this process (generators/structure_memo.py) are put back
+    after it, so the next warm build reuses them as a preview server would."""
     dest = tmp / "cold"
     shutil.rmtree(dest, ignore_errors=True)
     monkeypatch.setenv("BLOGKIT_CACHE", "0")
     config, _ = load_config(site, destination=dest)
-    build(config)
+    kept = dict(structure_memo._KEPT)
+    structure_memo._KEPT.clear()
+    try:
+        build(config)
+    finally:
+        structure_memo._KEPT.clear()
+        structure_memo._KEPT.update(kept)
     monkeypatch.delenv("BLOGKIT_CACHE")
     return tree(dest)
 

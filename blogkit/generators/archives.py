@@ -18,6 +18,7 @@ from ..site import Output
 from ..slugify import slugify
 from ..urls import expand_template
 from .common import PagePlan, dir_dest, paginate, url_dest
+from .structure_memo import by_structure
 
 if TYPE_CHECKING:
     from ..render.site import RenderContext
@@ -95,37 +96,41 @@ def date_archives(kind: str, posts: Sequence[Any], template: str) -> list[Archiv
     return out
 
 
-def collect(ctx: "RenderContext", warn: bool = True) -> list[Archive]:
-    """Every archive, in jekyll-archives' order: tags, categories, years, months, days."""
+def collect(ctx: "RenderContext", warn: bool = True) -> tuple[Archive, ...]:
+    """Every archive, in jekyll-archives' order: tags, categories, years, months, days.
+    (Planned once per site structure: the archives and the sitemap both ask, on every build.)"""
     if not ctx.config.has("archives"):
-        return []
+        return ()
     try:
-        return _collect(ctx, warn)
+        found, collisions = by_structure(ctx, "archives", lambda: _collect(ctx))
     except ValueError as exc:  # an unknown placeholder in a `permalinks:` template
         if warn:
             ctx.log.error(f"jekyll-archives permalinks: {exc}", ctx.config.where("jekyll-archives"),
                           "use only :name (tags, categories) or :year :month :day", code="bad-config")
-        return []
+        return ()
+    for kind, keys, url in collisions if warn else ():
+        ctx.log.warn(f"{kind} keys {', '.join(repr(k) for k in keys)} share the archive {url}; "
+                     "their posts are listed together", ctx.config.where("jekyll-archives"),
+                     f"spell the {kind} the same way in every post", code="archive-collision")
+    return found
 
 
-def _collect(ctx: "RenderContext", warn: bool) -> list[Archive]:
+def _collect(ctx: "RenderContext") -> tuple[tuple[Archive, ...], tuple[tuple[str, tuple[str, ...], str], ...]]:
+    """The archives, and (kind, keys, url) of each group of keys that share one archive."""
     cfg = archive_config(ctx.config)
     order = {p.url: i for i, p in enumerate(ctx.model.posts)}
     archives: list[Archive] = []
+    shared: list[tuple[str, tuple[str, ...], str]] = []
     for kind, terms in (("tag", ctx.model.tags), ("category", ctx.model.categories)):
         if not is_enabled(cfg, kind):
             continue
         found, collisions = term_archives(kind, terms, cfg["permalinks"][kind], order)
         archives.extend(found)
-        for keys in collisions if warn else ():
-            ctx.log.warn(f"{kind} keys {', '.join(repr(k) for k in keys)} share the archive "
-                         f"{found[[a.keys for a in found].index(keys)].url}; their posts are listed together",
-                         ctx.config.where("jekyll-archives"),
-                         f"spell the {kind} the same way in every post", code="archive-collision")
+        shared.extend((kind, keys, found[[a.keys for a in found].index(keys)].url) for keys in collisions)
     for kind in ("year", "month", "day"):
         if is_enabled(cfg, kind):
             archives.extend(date_archives(kind, ctx.model.posts, cfg["permalinks"][kind]))
-    return archives
+    return tuple(archives), tuple(shared)
 
 
 def page_url(first: str, n: int) -> str:

@@ -20,6 +20,7 @@ from ..site import Output
 from ..slugify import slugify
 from ..urls import absolute_url, url_to_relpath
 from .common import cdata, occupied_urls, xml_escape
+from .structure_memo import by_structure
 
 if TYPE_CHECKING:
     from ..render.site import RenderContext
@@ -33,6 +34,8 @@ class FeedSpec:
     path: str                      # URL path, e.g. /feed.xml
     title_suffix: str | None       # " | <Category>" part
     posts: tuple[dict[str, Any], ...]
+    # its entries' newest date (last_modified_at or date): a blogkit site's <updated>
+    newest: datetime | None = None
 
 
 def feed_config(config: Any) -> dict[str, Any]:
@@ -50,11 +53,37 @@ def tag_feed_path(kind: str, key: str) -> str:
 
 
 def plan(ctx: "RenderContext") -> list[FeedSpec]:
-    """Every feed this site gets, in jekyll-feed's order, minus paths a source already has."""
+    """Every feed this site gets, in jekyll-feed's order, minus paths a source already has.
+    Which posts each feed lists, in which order, and its newest date are the site's structure
+    alone: planned once per structure (generators/structure_memo.py), as positions in the list
+    of posts, and given this build's views."""
     if not ctx.config.has("feed"):
         return []
-    cfg = feed_config(ctx.config)
     posts = [p for p in ctx.post_views if ctx.config.get("show_drafts") or not p.get("draft")]
+    planned = by_structure(ctx, "feeds", lambda: _positions_of(_plan(ctx, posts), posts))
+    return [FeedSpec(path, suffix, tuple(posts[i] for i in members), newest)
+            for path, suffix, members, newest in planned]
+
+
+def _positions_of(specs: list[FeedSpec], posts: list[dict[str, Any]]
+                  ) -> tuple[tuple[str, str | None, tuple[int, ...], datetime | None], ...]:
+    at = {id(p): i for i, p in enumerate(posts)}
+    updated: dict[int, Any] = {}  # (once per post, not once per feed that lists it)
+
+    def updated_of(i: int) -> Any:
+        if i not in updated:
+            updated[i] = _updated(posts[i])
+        return updated[i]
+
+    out = []
+    for spec in specs:
+        members = tuple(at[id(p)] for p in spec.posts)
+        out.append((spec.path, spec.title_suffix, members, max(map(updated_of, members)) if members else None))
+    return tuple(out)
+
+
+def _plan(ctx: "RenderContext", posts: list[dict[str, Any]]) -> list[FeedSpec]:
+    cfg = feed_config(ctx.config)
     specs = [FeedSpec(main_path(ctx.config), None, tuple(posts))]
     # Each feed lists its posts in site.posts order; found through indexes built once (testing
     # every post for every tag was a quarter of a second per build at 1,000 posts), and only
@@ -130,17 +159,8 @@ def posts_limit(config: Mapping[str, Any]) -> int:
 def generate(ctx: "RenderContext") -> list[Output]:
     out = []
     limit = posts_limit(ctx.config.data)
-    known: dict[int, Any] = {}
-
-    def updated_of(post: Mapping[str, Any]) -> Any:
-        """(once per post, not once per feed that lists it: 0.18 s at 5,000 posts with tag feeds)"""
-        if id(post) not in known:
-            known[id(post)] = _updated(post)
-        return known[id(post)]
-
     for spec in plan(ctx):
-        updated = feed_updated(ctx.site, ctx.config.data, spec, stable=ctx.config.kind == "blogkit",
-                               updated_of=updated_of)
+        updated = feed_updated(ctx.site, ctx.config.data, spec, stable=ctx.config.kind == "blogkit")
         # A feed is made of the posts it shows (their fingerprints cover everything an entry
         # shows), the config, and its <updated>. (Not all 5,000 posts' fingerprints: a feed
         # shows 10.)
@@ -151,13 +171,12 @@ def generate(ctx: "RenderContext") -> list[Output]:
     return out
 
 
-def feed_updated(site: Mapping[str, Any], config: Mapping[str, Any], spec: FeedSpec, stable: bool,
-                 updated_of: Callable[[Mapping[str, Any]], Any] | None = None) -> datetime:
+def feed_updated(site: Mapping[str, Any], config: Mapping[str, Any], spec: FeedSpec, stable: bool) -> datetime:
     """The feed's <updated>: the build time, as jekyll-feed; ``stable`` (a blogkit site without a
     pinned `time:`): its newest entry's date, so an unchanged blog gives a byte-identical feed
     (no rewrite, no refetch)."""
     if stable and not config.get("time") and spec.posts:
-        return max(map(updated_of or _updated, spec.posts))
+        return spec.newest if spec.newest is not None else max(map(_updated, spec.posts))
     return site["time"]
 
 

@@ -15,6 +15,7 @@ from ..site import Output
 from ..urls import absolute_url
 from . import archives, paginate
 from .common import occupied_urls, xml_escape
+from .structure_memo import by_structure
 
 if TYPE_CHECKING:
     from ..render.site import RenderContext
@@ -43,7 +44,22 @@ def _date(ctx: "RenderContext", value: Any, zone: Any) -> datetime | None:
 
 
 def entries(ctx: "RenderContext") -> Iterator[tuple[str, datetime | None]]:
-    """(url, lastmod) in jekyll-sitemap's order: posts oldest first, HTML pages, static files."""
+    """(url, lastmod) in jekyll-sitemap's order: posts oldest first, HTML pages, generated
+    pages, static files. All but the static files' dates (their mtimes) are the site's
+    structure: listed once per structure (generators/structure_memo.py)."""
+    yield from _structural(ctx)[0]
+    yield from _static_files(ctx)
+
+
+def _structural(ctx: "RenderContext") -> tuple[tuple[tuple[str, datetime | None], ...], str]:
+    """The rows of documents and generated pages, and their repr (what the file is made of)."""
+    def compute() -> tuple[tuple[tuple[str, datetime | None], ...], str]:
+        rows = tuple(_documents_and_generated(ctx))
+        return rows, repr(rows)
+    return by_structure(ctx, "sitemap", compute)
+
+
+def _documents_and_generated(ctx: "RenderContext") -> Iterator[tuple[str, datetime | None]]:
     zone = ctx.model.time.tzinfo
     for post in reversed(ctx.model.posts):
         if post.data.get("sitemap") is False:
@@ -55,6 +71,10 @@ def entries(ctx: "RenderContext") -> Iterator[tuple[str, datetime | None]]:
         if page.output_ext in HTML_EXTS or page.url.endswith("/"):
             yield page.url, _date(ctx, page.data.get("last_modified_at"), zone)
     yield from generated_pages(ctx)
+
+
+def _static_files(ctx: "RenderContext") -> Iterator[tuple[str, datetime | None]]:
+    zone = ctx.model.time.tzinfo
     for sf in ctx.model.static_files:
         name = os.path.basename(sf.rel_path)
         if os.path.splitext(name)[1].lower() in STATIC_EXTS and name != "404.html":
@@ -96,9 +116,11 @@ def generate(ctx: "RenderContext") -> list[Output]:
     taken = occupied_urls(ctx)
     out = []
     if "/sitemap.xml" not in taken:
-        rows = list(entries(ctx))  # cheap; turning them into absolute URLs is what costs
+        listed, listed_repr = _structural(ctx)
+        statics = list(_static_files(ctx))
+        rows = [*listed, *statics]  # cheap; turning them into absolute URLs is what costs
         out.append(ctx.output_unless_unchanged(_p("sitemap.xml"), "(sitemap)", "sitemap",
-                                               [repr(rows)], lambda: render_sitemap(ctx, rows)))
+                                               [listed_repr, repr(statics)], lambda: render_sitemap(ctx, rows)))
     if "/robots.txt" not in taken:
         robots = f"Sitemap: {_loc(ctx, '/sitemap.xml')}\n"
         out.append(Output(_p("robots.txt"), robots.encode("utf-8"), origin="(robots.txt)", kind="sitemap"))

@@ -1,0 +1,40 @@
+"""Generator plans reused while the site's structure stays the same.
+
+Which archives, feeds and sitemap rows a site has, and in which order, is a function of its
+*basis* (render/delta.py): blogkit's code, the config, the templates, and every document's
+path and shape (front matter, URL, date, tags, categories — not its body), in site.posts order.
+The preview server rebuilds after nearly every save with the same basis (a body edit), and
+re-planning all of them walked every post several times: ~40 ms of a 5,000-post rebuild. A
+value computed here is kept in the process with the basis it was computed on and returned
+again while the build's basis is that one.
+
+Only for values made of the basis alone: never of a body, a view (views are made anew each
+build, and a view shows its body), the clock or a file's mtime. Values must be immutable
+(tuples, frozen dataclasses): every later build with that basis gets the same object.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable, TypeVar
+
+if TYPE_CHECKING:
+    from ..render.site import RenderContext
+
+T = TypeVar("T")
+
+# name -> (basis, value): one entry per name, so memory stays one plan per generator.
+_KEPT: dict[str, tuple[str, object]] = {}
+
+
+def by_structure(ctx: "RenderContext", name: str, compute: Callable[[], T]) -> T:
+    """``compute()``, or the value it gave for ``name`` on a build with this build's basis.
+    Without a basis (no incremental state) it is computed every time."""
+    inc = getattr(ctx, "incremental", None)  # (a test's stand-in context may have none)
+    basis = inc.basis if inc is not None else ""
+    if basis:
+        kept = _KEPT.get(name)
+        if kept is not None and kept[0] == basis:
+            return kept[1]  # type: ignore[return-value]
+    value = compute()
+    if basis:
+        _KEPT[name] = (basis, value)
+    return value
