@@ -4,8 +4,9 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime, timezone
+from types import SimpleNamespace
 
-from blogkit.generators.related import related
+from blogkit.generators.related import add_related, related
 from blogkit.generators.tagcloud import cloud
 from blogkit.render.seo import feed_links, seo
 
@@ -59,17 +60,22 @@ def test_related_ranking_is_deterministic() -> None:
     assert [p["url"] for p in related(posts, limit=2)["/a"]] == ["/d", "/c"]
 
 
-def test_related_answer_is_reused_only_for_the_same_input() -> None:
-    # (the preview server's next build: new views, same dates/tags/categories)
+def _related_ctx(views: list[dict], basis: str) -> SimpleNamespace:
+    config = SimpleNamespace(has=lambda name: name == "related_posts")
+    return SimpleNamespace(config=config, post_views=views, incremental=SimpleNamespace(basis=basis))
+
+
+def test_related_plan_is_reused_only_for_the_same_basis() -> None:
+    # (the preview server's next build after a body edit: new views, the same basis)
     posts = [v("/a", 1, ["a"], []), v("/b", 2, ["a"], []), v("/c", 3, ["b"], [])]
-    first = related(posts)
-    again = [dict(p) for p in posts]
-    table = related(again)
-    assert all(r is again[1] for r in table["/a"]) and [r["url"] for r in table["/a"]] == ["/b"]
-    retagged = [dict(p) for p in posts]
-    retagged[2]["tags"] = ["a"]
-    assert [r["url"] for r in related(retagged)["/a"]] == ["/c", "/b"]
-    assert [r["url"] for r in first["/a"]] == ["/b"]
+    add_related(_related_ctx(posts, "basis-1"))
+    again = [dict(p, related=None) for p in posts]
+    again[2]["tags"] = ["a"]   # (unseen: the basis says the structure is the same)
+    add_related(_related_ctx(again, "basis-1"))
+    assert [r["url"] for r in again[0]["related"]] == ["/b"] and again[0]["related"][0] is again[1]
+    retagged = [dict(p, related=None) for p in again]
+    add_related(_related_ctx(retagged, "basis-2"))  # a retag changes the basis: planned again
+    assert [r["url"] for r in retagged[0]["related"]] == ["/c", "/b"]
 
 
 def test_tag_cloud_order() -> None:

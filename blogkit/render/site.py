@@ -318,20 +318,22 @@ def render_site(config: SiteConfig, model: SiteModel, log: ProblemLog,
         dict.__setitem__(site, "data", engine.data)
         add_related_pool(site, post_views)
     ctx = RenderContext(config, model, renderer, site, post_views, page_views, log, engine=engine)
-    if generators is None:  # view hooks (site.tag_cloud, page.related) before any template runs
-        from ..generators import all_view_hooks
-        for hook in all_view_hooks():
-            hook(ctx)
     if previous is not None:
         global_fp = global_fingerprint(code_config, renderer)
         if engine is not None and engine.use_layouts:
             global_fp = digest(global_fp, *engine.layout_names())
-        resolver = make_resolver(views, site)
-        basis = site_basis(global_fp, model)
-        ctx.incremental = Incremental(previous, config.destination, global_fp, resolver, basis=basis)
-        if previous_global == global_fp:  # same code, config and templates (render/delta.py)
-            ctx.incremental.plan = keep_plan(previous, resolver, config.destination)
-            ctx.incremental.plan_all = previous_basis == basis  # and the same structure
+        # (the basis before the view hooks: related posts are planned once per basis)
+        ctx.incremental = Incremental(previous, config.destination, global_fp, basis=site_basis(global_fp, model))
+    if generators is None:  # view hooks (site.tag_cloud, page.related) before any template runs
+        from ..generators import all_view_hooks
+        for hook in all_view_hooks():
+            hook(ctx)
+    if ctx.incremental is not None:
+        inc = ctx.incremental
+        inc.fp_of = make_resolver(views, site)  # (after the hooks: site.tag_cloud is one of its inputs)
+        if previous_global == inc.global_fp:  # same code, config and templates (render/delta.py)
+            inc.plan = keep_plan(inc.previous, inc.fp_of, config.destination)
+            inc.plan_all = previous_basis == inc.basis  # and the same structure
     if contexts is not None:
         contexts.append(ctx)
 
