@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -61,6 +62,9 @@ def cold(site: Path, tmp: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, by
 EDITS = {
     "body": lambda s: _sub(s / "content/_posts/2025-02-11-p1.md", "続き", "書き直した続き"),
     "first paragraph (excerpt)": lambda s: _sub(s / "content/_posts/2025-03-12-p2.md", "最初の段落 2", "新しい書き出し"),
+    # past the excerpt, but long enough to change the reading time the lists show
+    "longer body (reading time)": lambda s: _sub(s / "content/_posts/2025-06-15-p5.md", "本文 5 の続き。",
+                                                 "本文 5 の続き。" + "長い追記の文章。" * 400),
     "title": lambda s: _sub(s / "content/_posts/2025-04-13-p3.md", "記事 3", "改題した記事"),
     "tags": lambda s: _sub(s / "content/_posts/2025-05-14-p4.md", "tags: [AI, GPU]", "tags: [新タグ]"),
     "new post": lambda s: (s / "content/_posts/2025-09-30-new.md").write_text(post(30, "AI, 新規"), encoding="utf-8"),
@@ -117,6 +121,32 @@ def test_body_edit_renders_only_what_shows_it(tmp_path: Path) -> None:
     report = build(config)
     # the post itself, plus the feeds and the pages that show its content; not every page
     assert 0 < report.stats.written < len(tree(dest)) // 2
+
+
+def test_an_edit_past_the_excerpt_renders_only_the_post(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Index pages show a post's excerpt and reading time (its summary), not its whole body: an
+    # edit that leaves both re-renders the post's own page only; one of its excerpt, the pages
+    # that list it too. (Their bytes are a cold build's: test_incremental_equals_cold...)
+    import blogkit.render.site as render_site
+    site = write_files(tmp_path / "site", files())
+    config, _ = load_config(site, destination=tmp_path / "out")
+    build(config)
+    rendered: list[str] = []
+    real = render_site.render_layouts
+
+    def spy(*args: Any) -> Any:  # (no named arguments: a failure's report would print the views)
+        rendered.append(args[4].path)
+        return real(*args)
+
+    monkeypatch.setattr(render_site, "render_layouts", spy)
+    _sub(site / "content/_posts/2025-02-11-p1.md", "続き", "書き直した続き")
+    build(config)
+    assert rendered == ["_posts/2025-02-11-p1.md"]
+    rendered.clear()
+    _sub(site / "content/_posts/2025-02-11-p1.md", "最初の段落 1。", "新しい書き出し。")
+    build(config)
+    lists = [r for r in rendered if r.startswith("(")]   # generated pages: (archive /tag/ai/) ...
+    assert "_posts/2025-02-11-p1.md" in rendered and any("/tag/" in r for r in lists), rendered
 
 
 def test_nothing_changed_is_up_to_date_and_tampering_is_noticed(tmp_path: Path) -> None:

@@ -32,3 +32,17 @@ def test_reading_a_body_key_records_the_body_grain() -> None:
         view["content"]
     assert "doc:t.md" in seen and "doc:t.md#body" not in seen
     assert "doc:t.md#body" in body
+
+
+def test_excerpt_and_reading_time_record_the_summary_grain() -> None:
+    # what a list of posts shows: an edit further down the body must not re-render the lists
+    view = TrackedView({"title": "T", "reading_time": 3}, "doc:t.md", "base",
+                       {"content": lambda: "x", "excerpt": lambda: "e"}, body_fp="b", summary_fp="s")
+    with Recording() as summary:
+        view["excerpt"], view.get("reading_time")
+    assert summary == {"doc:t.md#summary"}
+    with Recording() as everything:
+        list(view.items())
+    assert everything == {"doc:t.md", "doc:t.md#body", "doc:t.md#summary"}
+    assert view.summary_fingerprint() == "s"
+    assert TrackedView({}, "doc:u.md", "base", body_fp="b").summary_fingerprint() == "b"

@@ -30,7 +30,7 @@ from .documents import render_outputs
 from .layouts import MissingLayout, render_layouts
 from .incremental import Incremental, KeepBytes, OutputRecord, RenderedHTML, TaggedBytes, Unchanged
 from .delta import keep_plan, site_basis
-from .tracking import (BODY, STATIC_PREFIX, Recording, TrackedBranch, TrackedDict, TrackedList, TrackedView, digest,
+from .tracking import (BODY, STATIC_PREFIX, SUMMARY, Recording, TrackedBranch, TrackedDict, TrackedList, TrackedView, digest,
                        files_digest, shallow)
 from .views import doc_view, link_neighbours, site_view, static_entry
 
@@ -257,7 +257,21 @@ def _tracked_view(doc: Document, lookup: Callable[[str], Rendered | None]) -> Tr
     # (shape: everything but the body; a Document made without one falls back to its source hash)
     return TrackedView(doc_view(doc), "doc:" + doc.rel_path,
                        digest(doc.shape or doc.source_hash, doc.rel_path, doc.url, doc.kind), lazy,
-                       body_fp=digest(doc.source_hash))
+                       body_fp=digest(doc.source_hash), summary_fp=summary_fingerprint(doc))
+
+
+def summary_fingerprint(doc: Document) -> str:
+    """What a list of posts shows of a document's body: its excerpt (the source it is rendered
+    from, or the front matter's, used as is) and its reading time, with the document's shape
+    (its front matter: a view's `excerpt` may be a page's front-matter key). The excerpt's
+    HTML is that source through Markdown, whose options are in every output's global
+    fingerprint. (A document made without a shape falls back to its source hash.)"""
+    if doc.excerpt_source is None:
+        source = None
+    else:
+        source = doc.excerpt_digest or text_digest(doc.excerpt_source)
+    return digest("summary", doc.shape or doc.source_hash, doc.is_markdown, doc.excerpt_verbatim, source,
+                  doc.reading_time)
 
 
 def render_site(config: SiteConfig, model: SiteModel, log: ProblemLog,
@@ -379,6 +393,8 @@ def make_resolver(views: dict[str, TrackedView], site: dict[str, Any]) -> Callab
             fp: str | None = by_key[dep].meta_fingerprint()
         elif dep.endswith(BODY) and dep[:-len(BODY)] in by_key:
             fp = by_key[dep[:-len(BODY)]].body_fingerprint()
+        elif dep.endswith(SUMMARY) and dep[:-len(SUMMARY)] in by_key:
+            fp = by_key[dep[:-len(SUMMARY)]].summary_fingerprint()
         elif dep in collections:
             fp = collections[dep].fingerprint()
         elif dep.startswith(STATIC_PREFIX):

@@ -68,6 +68,7 @@ def digest(*parts: object) -> str:
 
 
 BODY = "#body"
+SUMMARY = "#summary"
 
 
 class TrackedView(dict):  # type: ignore[type-arg]
@@ -87,25 +88,33 @@ class TrackedView(dict):  # type: ignore[type-arg]
     # Values computed on every read and never kept (a post's HTML: keeping 5,000 of them in
     # memory is what the lazy loading is there to avoid).
     VOLATILE = frozenset({"content"})
-    # The keys a document's body decides (recorded as `<key>#body`).
-    FROM_BODY = frozenset({"content", "excerpt", "toc", "reading_time"})
+    # The keys a document's body decides: the whole of it (recorded as `<key>#body`), and what a
+    # list of posts shows of it (`<key>#summary`). An edit past a post's first paragraph that
+    # leaves its reading time leaves its summary: the index pages listing it are kept.
+    FROM_BODY = frozenset({"content", "toc"})
+    FROM_SUMMARY = frozenset({"excerpt", "reading_time"})
 
     def __init__(self, data: dict[str, Any], key: str, base_fp: str,
-                 lazy: dict[str, Callable[[], Any]] | None = None, body_fp: str = "") -> None:
+                 lazy: dict[str, Callable[[], Any]] | None = None, body_fp: str = "",
+                 summary_fp: str = "") -> None:
         super().__init__(data)
         self._bk_key = key
-        # (one string object, recorded by every read: the manifest then pickles it once)
+        # (one string object each, recorded by every read: the manifest then pickles it once)
         self._bk_body_key = key + BODY
+        self._bk_summary_key = key + SUMMARY
         self._bk_base = base_fp
         self._bk_body = body_fp
+        self._bk_summary = summary_fp
         self._bk_lazy = dict(lazy or {})
 
     def _bk_record(self, name: object) -> None:
-        record(self._bk_body_key if name in self.FROM_BODY else self._bk_key)
+        record(self._bk_body_key if name in self.FROM_BODY
+               else self._bk_summary_key if name in self.FROM_SUMMARY else self._bk_key)
 
     def _bk_record_all(self) -> None:
         record(self._bk_key)
         record(self._bk_body_key)
+        record(self._bk_summary_key)
 
     def _bk_load(self, name: str) -> None:
         if name in self.VOLATILE and name in self._bk_lazy:
@@ -190,6 +199,11 @@ class TrackedView(dict):  # type: ignore[type-arg]
     def body_fingerprint(self) -> str:
         """The ``<key>#body`` grain: the document's source hash (body and front matter)."""
         return self._bk_body or self._bk_base
+
+    def summary_fingerprint(self) -> str:
+        """The ``<key>#summary`` grain: its excerpt's source and its reading time (a view made
+        without one falls back to the body grain, which covers both)."""
+        return self._bk_summary or self.body_fingerprint()
 
     def fingerprint(self) -> str:
         """Both grains: what a render of the document itself depends on."""
