@@ -60,6 +60,7 @@ class BuildCache:
     manifest: Any = None                                     # the last build's render.incremental.Manifest
     unsaved: Any = None                                      # what save_state has still to write
     outputs_digest: str | None = None                        # the last build's output set (output.py)
+    dep_index: Any = None                                    # render.delta.DepIndex of `manifest`'s records
 
 
 @dataclass
@@ -374,7 +375,8 @@ def build(config: SiteConfig, progress: Progress = null_progress,
         outputs = render_site(config, model, log, progress, store=store,
                               memo=cache.markdown if cache is not None else None,
                               previous=previous.records, previous_basis=previous.basis,
-                              previous_global=previous.global_fp, contexts=contexts, stager=writer.stager)
+                              previous_global=previous.global_fp, contexts=contexts, stager=writer.stager,
+                              dep_index=_dep_index(cache))
         try:
             tagged = stage_outputs(writer, outputs, log, progress)
             if log.errors:
@@ -397,6 +399,7 @@ def build(config: SiteConfig, progress: Progress = null_progress,
             manifest = inc.finished()
             if cache is not None:
                 cache.manifest = manifest
+                _dep_index(cache).prime(manifest.records)
             else:
                 store.put(manifest_key, manifest)
         if cache is not None:
@@ -415,6 +418,17 @@ def build(config: SiteConfig, progress: Progress = null_progress,
     return BuildReport(posts=len(model.posts), pages=len(model.pages), static=len(model.static_files),
                        stats=stats, seconds=_time.perf_counter() - started, problems=list(log.problems),
                        engine=template_engine(config))
+
+
+def _dep_index(cache: BuildCache | None) -> Any:
+    """The preview server's index of its records' dependencies (none for a one-off build:
+    making it costs what it saves once)."""
+    if cache is None:
+        return None
+    if cache.dep_index is None:
+        from .render.delta import DepIndex
+        cache.dep_index = DepIndex()
+    return cache.dep_index
 
 
 def _save_snapshot(store: Cache, config: SiteConfig, inputs: str, outputs: Iterable[PurePosixPath],

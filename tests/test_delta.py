@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import blogkit.render.site as render_site
 from blogkit.config import load_config
@@ -225,3 +227,43 @@ def test_the_preview_servers_state_is_saved_after_the_build_and_a_stale_one_is_s
     assert store.get(manifest_key_of(config)).records.keys() == memory.manifest.records.keys()
     store.close()
     assert build(config).up_to_date   # the saved snapshot says nothing changed since
+
+
+# The preview server's dependency index (render/delta.py DepIndex) against the plain check, over
+# a run of builds: records re-rendered (new objects), dropped and added between them, files
+# touched, fingerprints moving.
+_DEPS = [f"doc:{i}" for i in range(6)] + ["list:site.posts", "site.title"]
+
+
+@given(st.lists(st.tuples(
+    st.dictionaries(st.sampled_from([f"r{i}" for i in range(10)]),
+                    st.lists(st.tuples(st.sampled_from(_DEPS), st.sampled_from("ab")), max_size=4, unique_by=lambda p: p[0]),
+                    max_size=10),
+    st.dictionaries(st.sampled_from(_DEPS), st.sampled_from("ab")),
+    st.sets(st.sampled_from([f"r{i}" for i in range(10)]))), min_size=1, max_size=5))
+@settings(max_examples=150, deadline=None)
+def test_the_server_index_plans_exactly_as_the_plain_check(builds: list[Any]) -> None:
+    import os
+    import tempfile
+
+    from blogkit.render.delta import DepIndex, keep_plan
+    from blogkit.render.incremental import OutputRecord
+
+    index = DepIndex()
+    records: dict[str, OutputRecord] = {}
+    with tempfile.TemporaryDirectory() as root:
+        for changed, now, touched in builds:
+            for rid, deps in changed.items():   # re-rendered (or new): a new record object
+                path = os.path.join(root, rid)
+                with open(path, "w") as fh:
+                    fh.write(rid)
+                st_ = os.stat(path)
+                records[rid] = OutputRecord("base", tuple(deps), (), rid, st_.st_size, st_.st_mtime_ns)
+            for rid in sorted(touched)[:2]:     # gone from the manifest
+                records.pop(rid, None)
+            for rid in sorted(touched)[2:3]:    # its file changed by hand
+                if os.path.exists(os.path.join(root, rid)):
+                    with open(os.path.join(root, rid), "a") as fh:
+                        fh.write("!")
+            fp_of = lambda dep: now.get(dep)  # noqa: E731 - (None: a dependency now unknown)
+            assert keep_plan(records, fp_of, Path(root), index) == keep_plan(records, fp_of, Path(root))

@@ -25,6 +25,7 @@ import os
 from pathlib import Path
 from typing import Any, Callable
 
+from .. import heap
 from ..content.model import SiteModel
 from .incremental import OutputRecord
 from .tracking import digest
@@ -40,12 +41,20 @@ def site_basis(global_fp: str, model: SiteModel) -> str:
 
 
 def keep_plan(previous: dict[str, OutputRecord], fp_of: Callable[[str], str | None],
-              dest_root: Path) -> dict[str, OutputRecord]:
+              dest_root: Path, index: "DepIndex | None" = None) -> dict[str, OutputRecord]:
     """The previous records that still hold: every dependency has its recorded fingerprint and
     the written file has its recorded size and mtime. Valid for every output when the basis is
-    unchanged, for documents' own pages when the global fingerprint is."""
+    unchanged, for documents' own pages when the global fingerprint is. With ``index`` (the
+    preview server's, kept between its builds) each recorded (dependency, fingerprint) is
+    checked once rather than once per record holding it; the answer is the same."""
     root = str(dest_root)
     kept: dict[str, OutputRecord] = {}
+    if index is not None:
+        stale = index.stale(previous, fp_of)
+        for rid, rec in previous.items():
+            if rec.dest is not None and rid not in stale:
+                _keep_if_intact(kept, rid, rec, root)
+        return kept
     # ~300,000 (dependency, fingerprint) pairs over ~10,000 distinct dependencies at 5,000
     # posts: a plain loop over a local dict of the current fingerprints takes three quarters of
     # the time of `any()` over a generator calling ``fp_of`` for each pair.
@@ -76,3 +85,52 @@ def _keep_if_intact(kept: dict[str, OutputRecord], rid: str, rec: OutputRecord, 
         return
     if st.st_size == rec.size and st.st_mtime_ns == rec.mtime_ns:
         kept[rid] = rec
+
+
+class DepIndex:
+    """Which records hold each recorded (dependency, fingerprint): the preview server keeps one
+    for its lifetime, in step with the last build's records, so an edit build asks each of
+    ~10,000 pairs once instead of walking ~300,000 (60 ms of a 5,000-post rebuild).
+
+    Records are matched by identity: a record kept by a build is the same object in the next
+    build's manifest, a re-rendered output has a new one (and its dependencies are tuples,
+    never changed in place)."""
+
+    def __init__(self) -> None:
+        self._records: dict[str, OutputRecord] = {}
+        self._holders: dict[tuple[str, str], set[str]] = {}
+
+    def prime(self, records: dict[str, OutputRecord]) -> None:
+        """Index ``records`` now if nothing is indexed yet: the server's first build does it
+        (~0.15 s at 5,000 posts), not the first edit an editor waits for."""
+        if not self._records:
+            self._sync(records)
+
+    def stale(self, records: dict[str, OutputRecord], fp_of: Callable[[str], str | None]) -> set[str]:
+        """The ids among ``records`` with a dependency whose fingerprint is no longer the one recorded."""
+        self._sync(records)
+        out: set[str] = set()
+        for (dep, fp), holders in self._holders.items():
+            if fp_of(dep) != fp:
+                out |= holders
+        return out
+
+    def _sync(self, records: dict[str, OutputRecord]) -> None:
+        with heap.no_collection():  # (a burst of sets and tuples, no cycles: blogkit/heap.py)
+            self._update(records)
+
+    def _update(self, records: dict[str, OutputRecord]) -> None:
+        # (only the few records that changed are collected: a list of all 9,000 as tuples
+        # set off the cyclic collector mid-build, 25 ms)
+        gone = [rid for rid, rec in self._records.items() if records.get(rid) is not rec]
+        for rid in gone:
+            for pair in self._records.pop(rid).deps:
+                holders = self._holders.get(pair)
+                if holders is not None:
+                    holders.discard(rid)
+                    if not holders:
+                        del self._holders[pair]
+        for rid in [rid for rid in records if rid not in self._records]:
+            rec = self._records[rid] = records[rid]
+            for pair in rec.deps:
+                self._holders.setdefault(pair, set()).add(rid)

@@ -29,7 +29,7 @@ from .env import Renderer, make_env
 from .documents import render_outputs
 from .layouts import MissingLayout, render_layouts
 from .incremental import Incremental, KeepBytes, OutputRecord, RenderedHTML, TaggedBytes, Unchanged
-from .delta import keep_plan, site_basis
+from .delta import DepIndex, keep_plan, site_basis
 from .tracking import (BODY, STATIC_PREFIX, SUMMARY, Recording, TrackedBranch, TrackedDict, TrackedList, TrackedView, digest,
                        files_digest, shallow)
 from .views import doc_view, link_neighbours, site_view, static_entry
@@ -279,7 +279,8 @@ def render_site(config: SiteConfig, model: SiteModel, log: ProblemLog,
                 store: Cache | None = None, memo: dict[str, Any] | None = None,
                 previous: dict[str, OutputRecord] | None = None, previous_basis: str | None = None,
                 previous_global: str | None = None,
-                contexts: list[RenderContext] | None = None, stager: Stager | None = None) -> Iterator[Output]:
+                contexts: list[RenderContext] | None = None, stager: Stager | None = None,
+                dep_index: DepIndex | None = None) -> Iterator[Output]:
     """Yield every output file. ``previous`` (the last build's records) enables skipping.
     With ``stager``, documents rendered in worker processes are staged there (``Output.staged``)."""
     options = config.get("kramdown") if isinstance(config.get("kramdown"), dict) else None
@@ -346,7 +347,7 @@ def render_site(config: SiteConfig, model: SiteModel, log: ProblemLog,
         inc = ctx.incremental
         inc.fp_of = make_resolver(views, site)  # (after the hooks: site.tag_cloud is one of its inputs)
         if previous_global == inc.global_fp:  # same code, config and templates (render/delta.py)
-            inc.plan = keep_plan(inc.previous, inc.fp_of, config.destination)
+            inc.plan = keep_plan(inc.previous, inc.fp_of, config.destination, dep_index)
             inc.plan_all = previous_basis == inc.basis  # and the same structure
     if contexts is not None:
         contexts.append(ctx)
