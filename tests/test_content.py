@@ -134,7 +134,7 @@ def test_text_digests_describe_the_texts_they_were_made_from(tmp_path: Path) -> 
     from dataclasses import replace
 
     from blogkit.config import load_config
-    from blogkit.content.model import text_digest
+    from blogkit.content.model import shape_of, text_digest
     from blogkit.site import read_site
     from blogkit.errors import ProblemLog
     from sitekit import write_files
@@ -152,3 +152,10 @@ def test_text_digests_describe_the_texts_they_were_made_from(tmp_path: Path) -> 
     again = pickle.loads(pickle.dumps(posts[1]))
     assert (again.body_digest, again.excerpt_digest) == (posts[1].body_digest, posts[1].excerpt_digest)
     assert again.shape == posts[1].shape
+    # a view's fingerprints, kept on the document once made: reset with the body, never stale
+    from blogkit.render.site import view_fingerprints
+    made = view_fingerprints(posts[0])
+    assert posts[0].view_fps == made and view_fingerprints(posts[0]) is made
+    rewritten = replace(posts[0], body="別の本文", source_hash="other")
+    assert rewritten.view_fps is None and view_fingerprints(rewritten)[1] != made[1]
+    assert shape_of(rewritten) == shape_of(posts[0])   # (not part of the document's shape)

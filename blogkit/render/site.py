@@ -254,10 +254,18 @@ def _tracked_view(doc: Document, lookup: Callable[[str], Rendered | None]) -> Tr
     lazy: dict[str, Callable[[], Any]] = {"content": content, "toc": toc}
     if doc.is_post:
         lazy["excerpt"] = excerpt
-    # (shape: everything but the body; a Document made without one falls back to its source hash)
-    return TrackedView(doc_view(doc), "doc:" + doc.rel_path,
-                       digest(doc.shape or doc.source_hash, doc.rel_path, doc.url, doc.kind), lazy,
-                       body_fp=digest(doc.source_hash), summary_fp=summary_fingerprint(doc))
+    meta, body, summary = view_fingerprints(doc)
+    return TrackedView(doc_view(doc), "doc:" + doc.rel_path, meta, lazy, body_fp=body, summary_fp=summary)
+
+
+def view_fingerprints(doc: Document) -> tuple[str, str, str]:
+    """The base of a document view's fingerprint (its shape: everything but the body; a
+    Document made without one falls back to its source hash), its body's, its summary's.
+    Made once per document object (``Document.view_fps``)."""
+    if doc.view_fps is None:
+        object.__setattr__(doc, "view_fps", (digest(doc.shape or doc.source_hash, doc.rel_path, doc.url, doc.kind),
+                                             digest(doc.source_hash), summary_fingerprint(doc)))
+    return doc.view_fps  # type: ignore[return-value]
 
 
 def summary_fingerprint(doc: Document) -> str:
