@@ -10,7 +10,8 @@ again while the build's basis is that one.
 
 Only for values made of the basis alone: never of a body, a view (views are made anew each
 build, and a view shows its body), the clock or a file's mtime. Values must be immutable
-(tuples, frozen dataclasses): every later build with that basis gets the same object.
+(tuples, frozen dataclasses): every later build with that basis gets the same object — or a
+cache that only ever holds answers valid for that basis (render/site.py's view links).
 """
 from __future__ import annotations
 
