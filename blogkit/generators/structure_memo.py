@@ -6,7 +6,9 @@ path and shape (front matter, URL, date, tags, categories — not its body), in 
 The preview server rebuilds after nearly every save with the same basis (a body edit), and
 re-planning all of them walked every post several times: ~40 ms of a 5,000-post rebuild. A
 value computed here is kept in the process with the basis it was computed on and returned
-again while the build's basis is that one.
+again while the build's basis is that one; it is also stored in the build cache under that
+basis, for the next command (an old basis's plans are pruned with the cache's other unused
+entries).
 
 Only for values made of the basis alone: never of a body, a view (views are made anew each
 build, and a view shows its body), the clock or a file's mtime. Values must be immutable
@@ -25,17 +27,27 @@ T = TypeVar("T")
 # name -> (basis, value): one entry per name, so memory stays one plan per generator.
 _KEPT: dict[str, tuple[str, object]] = {}
 
+PLAN_PREFIX = "plan:"
 
-def by_structure(ctx: "RenderContext", name: str, compute: Callable[[], T]) -> T:
-    """``compute()``, or the value it gave for ``name`` on a build with this build's basis.
-    Without a basis (no incremental state) it is computed every time."""
+
+def by_structure(ctx: "RenderContext", name: str, compute: Callable[[], T], persist: bool = True) -> T:
+    """``compute()``, or the value it gave for ``name`` on a build with this build's basis: kept
+    in this process, and (``persist``) in the on-disk cache, so a command's edit build finds
+    it too (related posts alone are 0.17 s to plan at 5,000 posts). Without a basis (no
+    incremental state) it is computed every time."""
     inc = getattr(ctx, "incremental", None)  # (a test's stand-in context may have none)
     basis = inc.basis if inc is not None else ""
-    if basis:
-        kept = _KEPT.get(name)
-        if kept is not None and kept[0] == basis:
-            return kept[1]  # type: ignore[return-value]
-    value = compute()
-    if basis:
-        _KEPT[name] = (basis, value)
-    return value
+    if not basis:
+        return compute()
+    kept = _KEPT.get(name)
+    if kept is not None and kept[0] == basis:
+        return kept[1]  # type: ignore[return-value]
+    store = getattr(ctx, "store", None) if persist else None
+    key = f"{PLAN_PREFIX}{name}:{basis}"
+    value = store.get(key) if store is not None else None
+    if value is None:
+        value = compute()
+        if store is not None:
+            store.put(key, value)
+    _KEPT[name] = (basis, value)
+    return value  # type: ignore[no-any-return]

@@ -49,6 +49,7 @@ class RenderContext:
     log: ProblemLog
     incremental: Incremental | None = None
     engine: Any = None                   # LiquidEngine of a Jekyll site with _layouts/ (None: Jinja)
+    store: Cache | None = None           # the on-disk cache (plans kept per basis: structure_memo)
 
     @staticmethod
     def _rid(layout: str | None, page: dict[str, Any], origin: str, paginator: dict[str, Any] | None) -> str:
@@ -341,7 +342,7 @@ def render_site(config: SiteConfig, model: SiteModel, log: ProblemLog,
         from ..liquid.engine import add_related_pool  # (python-liquid: a Jekyll site's only)
         dict.__setitem__(site, "data", engine.data)
         add_related_pool(site, post_views)
-    ctx = RenderContext(config, model, renderer, site, post_views, page_views, log, engine=engine)
+    ctx = RenderContext(config, model, renderer, site, post_views, page_views, log, engine=engine, store=store)
     if previous is not None:
         global_fp = global_fingerprint(code_config, renderer)
         if engine is not None and engine.use_layouts:
@@ -355,7 +356,7 @@ def render_site(config: SiteConfig, model: SiteModel, log: ProblemLog,
     if ctx.incremental is not None:
         inc = ctx.incremental
         # (after the hooks: site.tag_cloud is one of its inputs, related posts are links)
-        inc.fp_of = make_resolver(views, site, by_structure(ctx, "view links", dict))
+        inc.fp_of = make_resolver(views, site, by_structure(ctx, "view links", dict, persist=False))
         if previous_global == inc.global_fp:  # same code, config and templates (render/delta.py)
             inc.plan = keep_plan(inc.previous, inc.fp_of, config.destination, dep_index)
             inc.plan_all = previous_basis == inc.basis  # and the same structure
