@@ -13,10 +13,11 @@ ALLOWED: dict[str, set[str]] = {
     "errors": set(),
     "dates": set(),
     "slugify": set(),
+    "digests": set(),
     "urls": {"dates", "slugify"},
     "markdown": set(),                       # markdown-it-py + Pygments only
     "config": {"errors"},
-    "content": {"errors", "config", "dates", "urls", "slugify"},
+    "content": {"errors", "config", "dates", "digests", "urls", "slugify"},
     "filters": {"dates", "urls", "slugify"},
     "cache": set(),
     "parallel": {"markdown"},
@@ -28,7 +29,7 @@ ALLOWED: dict[str, set[str]] = {
     "search": {"config", "content", "errors", "filters", "site", "urls", "render"},
     "liquid": {"config", "content", "dates", "errors", "filters", "markdown", "urls", "render", "site"},
     # render: workers stage their own files (output.Stager), creating files being kernel-bound
-    "render": {"cache", "config", "content", "dates", "errors", "filters", "generators", "heap", "liquid", "markdown", "slugify", "output",
+    "render": {"cache", "config", "content", "dates", "digests", "errors", "filters", "generators", "heap", "liquid", "markdown", "slugify", "output",
                "parallel", "progress", "site", "urls"},
     "unchanged": {"cache", "config"},
     "site": {"cache", "config", "content", "dates", "errors", "heap", "liquid", "output", "parallel", "progress", "render",
@@ -80,7 +81,7 @@ def test_layers_are_respected() -> None:
 
 
 def test_the_foundations_import_nothing_of_blogkit() -> None:
-    for name in ("errors.py", "dates.py", "slugify.py"):
+    for name in ("errors.py", "dates.py", "slugify.py", "digests.py"):
         assert blogkit_imports(PKG / name) <= {name.removesuffix(".py")}, name
     for path in (PKG / "markdown").glob("*.py"):
         assert blogkit_imports(path) <= {"markdown"}, path.name

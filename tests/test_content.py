@@ -152,10 +152,12 @@ def test_text_digests_describe_the_texts_they_were_made_from(tmp_path: Path) -> 
     again = pickle.loads(pickle.dumps(posts[1]))
     assert (again.body_digest, again.excerpt_digest) == (posts[1].body_digest, posts[1].excerpt_digest)
     assert again.shape == posts[1].shape
-    # a view's fingerprints, kept on the document once made: reset with the body, never stale
-    from blogkit.render.site import view_fingerprints
-    made = view_fingerprints(posts[0])
-    assert posts[0].view_fps == made and view_fingerprints(posts[0]) is made
+    # a view's fingerprints, made where the document is read (and cached with it): reset with
+    # the body, never stale
+    from blogkit.content.model import view_fingerprints
+    made = posts[0].view_fps
+    assert made is not None and again.view_fps == posts[1].view_fps is not None
+    assert view_fingerprints(posts[0]) is made
     rewritten = replace(posts[0], body="別の本文", source_hash="other")
     assert rewritten.view_fps is None and view_fingerprints(rewritten)[1] != made[1]
     assert shape_of(rewritten) == shape_of(posts[0])   # (not part of the document's shape)

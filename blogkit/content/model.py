@@ -11,6 +11,8 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any, Mapping
 
+from ..digests import digest
+
 
 _TEXTS = frozenset({"body", "excerpt_source"})
 
@@ -57,10 +59,10 @@ class Document:
     # describe another text than the one they were made from (``with_text_digests``).
     body_digest: str = field(default="", init=False, compare=False, repr=False)
     excerpt_digest: str = field(default="", init=False, compare=False, repr=False)
-    # The fingerprints of the document's view (render/site.py ``view_fingerprints``), kept on
-    # the document the first time they are made: a pure function of it, and the preview server
-    # keeps each unchanged document's object from build to build (5,000 views' digests were
-    # 15 ms of every rebuild). ``replace`` resets it, like the digests above.
+    # The fingerprints of the document's view (``view_fingerprints``): made where it is read,
+    # like the digests above, and with them in the cache; the preview server keeps each
+    # unchanged document's object from build to build (5,000 views' digests were 15 ms of
+    # every rebuild). ``replace`` resets it, like the digests above.
     view_fps: tuple[str, str, str] | None = field(default=None, init=False, compare=False, repr=False)
 
     @property
@@ -103,12 +105,38 @@ def text_digest(text: str | bytes) -> str:
 
 
 def with_text_digests(doc: Document, body: bytes | None = None) -> Document:
-    """``doc`` with its texts' digests (``body``: its body already encoded). Set once, on a
-    document just made, before it is shared."""
+    """``doc`` with its texts' digests and its view's fingerprints (``body``: its body already
+    encoded). Set once, on a document just made, before it is shared (and cached: a command
+    reads them back with the document instead of making 5,000 of them)."""
     object.__setattr__(doc, "body_digest", text_digest(doc.body if body is None else body))
     if doc.excerpt_source is not None:
         object.__setattr__(doc, "excerpt_digest", text_digest(doc.excerpt_source))
+    view_fingerprints(doc)
     return doc
+
+
+def view_fingerprints(doc: Document) -> tuple[str, str, str]:
+    """What identifies the document's template view (render/tracking.py): its base (the shape:
+    everything but the body; a Document made without one falls back to its source hash), its
+    body's grain, its summary's grain. Made once per document object (``view_fps``)."""
+    if doc.view_fps is None:
+        object.__setattr__(doc, "view_fps", (digest(doc.shape or doc.source_hash, doc.rel_path, doc.url, doc.kind),
+                                             digest(doc.source_hash), summary_fingerprint(doc)))
+    return doc.view_fps  # type: ignore[return-value]
+
+
+def summary_fingerprint(doc: Document) -> str:
+    """What a list of posts shows of a document's body: its excerpt (the source it is rendered
+    from, or the front matter's, used as is) and its reading time, with the document's shape
+    (its front matter: a view's `excerpt` may be a page's front-matter key). The excerpt's
+    HTML is that source through Markdown, whose options are in every output's global
+    fingerprint. (A document made without a shape falls back to its source hash.)"""
+    if doc.excerpt_source is None:
+        source = None
+    else:
+        source = doc.excerpt_digest or text_digest(doc.excerpt_source)
+    return digest("summary", doc.shape or doc.source_hash, doc.is_markdown, doc.excerpt_verbatim, source,
+                  doc.reading_time)
 
 
 def shape_of(doc: Document) -> str:

@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterator
 from markupsafe import Markup
 
 from ..config import SiteConfig
-from ..content.model import Document, SiteModel, text_digest
+from ..content.model import Document, SiteModel, text_digest, view_fingerprints
 from ..errors import BlogkitError, Location, Problem, ProblemLog, Severity
 from .. import heap
 from ..cache import Cache, markdown_key, package_fingerprint, seal
@@ -258,30 +258,6 @@ def _tracked_view(doc: Document, lookup: Callable[[str], Rendered | None]) -> Tr
         lazy["excerpt"] = excerpt
     meta, body, summary = view_fingerprints(doc)
     return TrackedView(doc_view(doc), "doc:" + doc.rel_path, meta, lazy, body_fp=body, summary_fp=summary)
-
-
-def view_fingerprints(doc: Document) -> tuple[str, str, str]:
-    """The base of a document view's fingerprint (its shape: everything but the body; a
-    Document made without one falls back to its source hash), its body's, its summary's.
-    Made once per document object (``Document.view_fps``)."""
-    if doc.view_fps is None:
-        object.__setattr__(doc, "view_fps", (digest(doc.shape or doc.source_hash, doc.rel_path, doc.url, doc.kind),
-                                             digest(doc.source_hash), summary_fingerprint(doc)))
-    return doc.view_fps  # type: ignore[return-value]
-
-
-def summary_fingerprint(doc: Document) -> str:
-    """What a list of posts shows of a document's body: its excerpt (the source it is rendered
-    from, or the front matter's, used as is) and its reading time, with the document's shape
-    (its front matter: a view's `excerpt` may be a page's front-matter key). The excerpt's
-    HTML is that source through Markdown, whose options are in every output's global
-    fingerprint. (A document made without a shape falls back to its source hash.)"""
-    if doc.excerpt_source is None:
-        source = None
-    else:
-        source = doc.excerpt_digest or text_digest(doc.excerpt_source)
-    return digest("summary", doc.shape or doc.source_hash, doc.is_markdown, doc.excerpt_verbatim, source,
-                  doc.reading_time)
 
 
 def render_site(config: SiteConfig, model: SiteModel, log: ProblemLog,

@@ -17,6 +17,8 @@ from contextvars import ContextVar
 from datetime import date, datetime
 from typing import Any, Callable, Iterator
 
+from ..digests import digest
+
 _reads: ContextVar[set[str] | None] = ContextVar("blogkit_reads", default=None)
 
 
@@ -57,14 +59,6 @@ def files_digest(roots: Any) -> str:
             if path.is_file():
                 parts.append(f"{path}:{digest(path.read_bytes())}")
     return digest(*parts)
-
-
-def digest(*parts: object) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        h.update(str(part).encode("utf-8", "surrogatepass"))
-        h.update(b"\0")
-    return h.hexdigest()
 
 
 BODY = "#body"
