@@ -12,6 +12,7 @@ import pytest
 from blogkit.config import load_config
 from blogkit.errors import ProblemLog
 from blogkit.generators import archives
+from blogkit.generators.common import page_total
 from blogkit.site import read_site
 
 MAKE_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "bench" / "make_corpus.py"
@@ -37,14 +38,17 @@ def test_archives_partition_1000_posts(tmp_path: Path) -> None:
         want = [p.url for p in model.posts if any(k in (p.tags if archive.type == "tag" else p.categories)
                                           for k in archive.keys)]
         assert set(want) == {u for k in archive.keys for u in terms[k]}
-        pages = archives.plan_pages(archive, [by_url[u] for u in archive.post_urls], archives.per_page(ctx))
-        listed = [v["url"] for p in pages for v in p.paginator["posts"]]
+        posts = [by_url[u] for u in archive.post_urls]
+        per = archives.per_page(ctx)
+        pages = archives.plan_pages(archive, page_total(len(posts), per))
+        pagers = [archives.archive_pager(archive, posts, per, p.number) for p in pages]
+        listed = [v["url"] for pg in pagers for v in pg["posts"]]
         assert listed == want   # every post of the key once, newest first (site.posts order)
         dates = [by_url[u]["date"] for u in listed]
         assert dates == sorted(dates, reverse=True)
-        for i, p in enumerate(pages):
-            assert p.paginator["page"] == i + 1 and p.paginator["total_pages"] == len(pages)
-            assert len(p.paginator["posts"]) == (7 if i + 1 < len(pages) else len(want) - 7 * i)
-            assert p.paginator["next_page_path"] == (pages[i + 1].url if i + 1 < len(pages) else None)
-            assert p.paginator["previous_page_path"] == (pages[i - 1].url if i else None)
+        for i, pg in enumerate(pagers):
+            assert pg["page"] == i + 1 and pg["total_pages"] == len(pages)
+            assert len(pg["posts"]) == (7 if i + 1 < len(pages) else len(want) - 7 * i)
+            assert pg["next_page_path"] == (pages[i + 1].url if i + 1 < len(pages) else None)
+            assert pg["previous_page_path"] == (pages[i - 1].url if i else None)
         assert pages[0].url == archive.url

@@ -17,7 +17,7 @@ from ..render.loader import layout_template_name
 from ..site import Output
 from ..slugify import slugify
 from ..urls import expand_template
-from .common import PagePlan, dir_dest, paginate, url_dest
+from .common import PagePlan, dir_dest, page_total, pager, url_dest
 from .structure_memo import by_structure
 
 if TYPE_CHECKING:
@@ -141,12 +141,18 @@ def page_url(first: str, n: int) -> str:
     return f"{base}page/{n}/"
 
 
-def plan_pages(archive: Archive, post_views: Sequence[dict[str, Any]], per_page: int) -> list[PagePlan]:
+def plan_pages(archive: Archive, count: int) -> list[PagePlan]:
+    """The archive's ``count`` pages, without their paginators (``archive_pager``)."""
     plans = []
-    for n, pager in paginate(post_views, per_page, lambda k: page_url(archive.url, k)):
+    for n in range(1, count + 1):
         url = page_url(archive.url, n)
-        plans.append(PagePlan(n, url, url_dest(url) if n == 1 else dir_dest(url), pager))
+        plans.append(PagePlan(n, url, url_dest(url) if n == 1 else dir_dest(url), None))
     return plans
+
+
+def archive_pager(archive: Archive, post_views: Sequence[dict[str, Any]], per: int, n: int) -> dict[str, Any]:
+    """Page ``n``'s paginator of a paginated archive listing ``post_views``."""
+    return pager(post_views, per, n, lambda k: page_url(archive.url, k))
 
 
 def per_page(ctx: "RenderContext") -> int | None:
@@ -168,7 +174,7 @@ def generate(ctx: "RenderContext") -> list[Output]:
     if not archives:
         return []
     cfg = archive_config(ctx.config)
-    views = {v["url"]: v for v in ctx.post_views}
+    views = {dict.__getitem__(v, "url"): v for v in ctx.post_views}  # (not a template's read)
     layouts = cfg.get("layouts") if isinstance(cfg.get("layouts"), Mapping) else {}
     missing: set[str] = set()
     out: list[Output] = []
@@ -181,14 +187,16 @@ def generate(ctx: "RenderContext") -> list[Output]:
                          ctx.config.where("jekyll-archives"), f"create templates/{layout}.html", code="missing-layout")
         posts = [views[u] for u in archive.post_urls if u in views]
         per = per_page(ctx)
-        plans = (plan_pages(archive, posts, per) if per is not None
-                 else [PagePlan(1, archive.url, url_dest(archive.url), None)])
-        for p in plans:
-            page = {"type": archive.type, "title": archive.title, "date": archive.date,
-                    "posts": posts if p.paginator is None else p.paginator["posts"], "url": p.url,
-                    "layout": layout, "keys": list(archive.keys), "archive_url": archive.url}
-            origin = f"(archive {archive.url})"
-            html = "" if layout in missing else ctx.render(layout, page, "", origin, p.paginator)
+        origin = f"(archive {archive.url})"
+        for p in plan_pages(archive, 1 if per is None else page_total(len(posts), per)):
+            # (a page the edit plan keeps needs no paginator: most of them, after a body edit)
+            html = None if layout in missing else ctx.planned(layout, p.url, origin, per is not None)
+            if html is None:
+                paginator = None if per is None else archive_pager(archive, posts, per, p.number)
+                page = {"type": archive.type, "title": archive.title, "date": archive.date,
+                        "posts": posts if paginator is None else paginator["posts"], "url": p.url,
+                        "layout": layout, "keys": list(archive.keys), "archive_url": archive.url}
+                html = "" if layout in missing else ctx.render(layout, page, "", origin, paginator)
             if html is not None:
                 out.append(Output(p.dest, html.encode("utf-8"), origin=origin, kind="archive"))
     return out

@@ -43,20 +43,28 @@ def paginate(posts: Sequence[Any], per_page: int, path_of: Callable[[int], str])
     ``path_of(n)`` gives page n's path without baseurl (page 1 = the list's own URL).
     No posts still gives one (empty) page so the list page itself exists.
     """
+    pages = page_total(len(posts), per_page)
+    return [(n, pager(posts, per_page, n, path_of)) for n in range(1, pages + 1)]
+
+
+def page_total(count: int, per_page: int) -> int:
+    """How many pages ``paginate`` makes of ``count`` posts (at least one)."""
+    return max(1, total_pages(count, max(1, per_page)))
+
+
+def pager(posts: Sequence[Any], per_page: int, n: int, path_of: Callable[[int], str]) -> dict[str, Any]:
+    """Page ``n``'s paginator (``paginate``'s, made alone)."""
     per_page = max(1, per_page)
-    pages = max(1, total_pages(len(posts), per_page))
-    out = []
-    for n in range(1, pages + 1):
-        prev_n = n - 1 if n != 1 else None
-        next_n = n + 1 if n != pages else None
-        out.append((n, {
-            "page": n, "per_page": per_page,
-            "posts": list(posts[(n - 1) * per_page:n * per_page]),
-            "total_posts": len(posts), "total_pages": pages,
-            "previous_page": prev_n, "previous_page_path": path_of(prev_n) if prev_n else None,
-            "next_page": next_n, "next_page_path": path_of(next_n) if next_n else None,
-        }))
-    return out
+    pages = page_total(len(posts), per_page)
+    prev_n = n - 1 if n != 1 else None
+    next_n = n + 1 if n != pages else None
+    return {
+        "page": n, "per_page": per_page,
+        "posts": list(posts[(n - 1) * per_page:n * per_page]),
+        "total_posts": len(posts), "total_pages": pages,
+        "previous_page": prev_n, "previous_page_path": path_of(prev_n) if prev_n else None,
+        "next_page": next_n, "next_page_path": path_of(next_n) if next_n else None,
+    }
 
 
 def xml_escape(text: object) -> str:

@@ -7,12 +7,12 @@ the template page is not rendered on its own (``replaced_pages``), as in Jekyll.
 from __future__ import annotations
 
 import posixpath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..content.model import Document
 from ..render.documents import forkable
 from ..site import Output
-from .common import PagePlan, dir_dest, paginate, total_pages
+from .common import PagePlan, dir_dest, page_total, pager, total_pages
 
 if TYPE_CHECKING:
     from ..render.site import RenderContext
@@ -76,21 +76,22 @@ def later_page_urls(ctx: "RenderContext") -> list[str]:
     return [page_path(fmt, n, doc.url).rstrip("/") + "/" for n in range(2, pages + 1)]
 
 
-def plan(ctx: "RenderContext") -> tuple[Document, list[PagePlan]] | None:
+def plan(ctx: "RenderContext") -> tuple[Document, list[PagePlan], Callable[[int], dict[str, Any]]] | None:
+    """The paginated page, its pages (without paginators) and the maker of page n's paginator."""
     found = _template(ctx, report=True)
     if found is None:
         return None
     fmt, doc = found
     per_page = ctx.config.paginate
     posts = [p for p in ctx.post_views if not p.get("hidden")]
-    plans = []
-    for n, pager in paginate(posts, per_page, lambda k: page_path(fmt, k, doc.url)):
-        if n == 1:
-            plans.append(PagePlan(1, doc.url, doc.dest, pager))
-        else:
-            path = page_path(fmt, n, doc.url)
-            plans.append(PagePlan(n, path.rstrip("/") + "/", dir_dest(path), pager))
-    return doc, plans
+
+    def path_of(n: int) -> str:
+        return page_path(fmt, n, doc.url)
+
+    plans = [PagePlan(1, doc.url, doc.dest, None)]
+    for n in range(2, page_total(len(posts), per_page) + 1):
+        plans.append(PagePlan(n, path_of(n).rstrip("/") + "/", dir_dest(path_of(n)), None))
+    return doc, plans, lambda n: pager(posts, per_page, n, path_of)
 
 
 @forkable  # renders many pages through ctx.render: may run in a render worker
@@ -98,15 +99,19 @@ def generate(ctx: "RenderContext") -> list[Output]:
     planned = plan(ctx)
     if planned is None:
         return []
-    doc, plans = planned
+    doc, plans, paginator_of = planned
     base = next(v for v in ctx.page_views if v["path"] == doc.rel_path)
     out = []
     for p in plans:
-        view = dict(base, url=p.url)
-        # The body is rendered (with the paginator) only if this page must be rendered at all;
-        # what it reads is tracked like the layout's reads.
-        html = ctx.render(doc.layout, view, lambda pg=p: _content(ctx, doc, base, pg.paginator), doc.rel_path,
-                          p.paginator, content_fp=lambda: doc.source_hash)
+        # (a page the edit plan keeps needs no paginator: most of them, after a body edit)
+        html = ctx.planned(doc.layout, p.url, doc.rel_path, True)
+        if html is None:
+            paginator = paginator_of(p.number)
+            view = dict(base, url=p.url)
+            # The body is rendered (with the paginator) only if this page must be rendered at
+            # all; what it reads is tracked like the layout's reads.
+            html = ctx.render(doc.layout, view, lambda pg=paginator: _content(ctx, doc, base, pg), doc.rel_path,
+                              paginator, content_fp=lambda: doc.source_hash)
         if html is not None:
             out.append(Output(p.dest, html.encode("utf-8"), origin=doc.rel_path, kind="page"))
     return out

@@ -55,6 +55,21 @@ class RenderContext:
     def _rid(layout: str | None, page: dict[str, Any], origin: str, paginator: dict[str, Any] | None) -> str:
         return f"{origin}\0{dict.get(page, 'url', '')}\0{layout}\0{'P' if paginator else ''}"
 
+    def planned(self, layout: str | None, url: str, origin: str, paginated: bool) -> "Unchanged | None":
+        """What ``render`` returns for this output when the edit plan keeps it whatever its
+        arguments (the same basis: render/delta.py), or None. A generator asks first and makes
+        a page's paginator only for a page that is rendered: 3,700 archive pages of a 5,000-post
+        site, of which a body edit re-renders a handful."""
+        inc = self.incremental
+        if inc is None or not inc.plan_all:
+            return None
+        rid = f"{origin}\0{url}\0{layout}\0{'P' if paginated else ''}"   # (as _rid)
+        if inc.kept_by_plan(rid) is None:
+            return None
+        for problem in inc.current[rid].warnings:
+            self.log.add(problem)
+        return Unchanged("", rid)
+
     def _base(self, rid: str, page: dict[str, Any], paginator: dict[str, Any] | None, content_fp: str) -> str:
         assert self.incremental is not None
         return digest(self.incremental.global_fp, rid, shallow(page), shallow(paginator), content_fp)

@@ -12,7 +12,6 @@ Fingerprints are content hashes: a view's is its source file's hash plus the URL
 """
 from __future__ import annotations
 
-import hashlib
 from contextvars import ContextVar
 from datetime import date, datetime
 from typing import Any, Callable, Iterator
