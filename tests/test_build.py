@@ -131,3 +131,24 @@ def test_a_finished_build_leaves_at_once_with_everything_saved(make_site, tmp_pa
     broken = make_site({"_config.yml": "title: T\n", "_posts/2024-01-05-bad.md": "---\ntitle: [oops\n---\nx"})
     failed = run_cli("build", "-s", str(broken), "-d", str(tmp_path / "bad"))
     assert failed.returncode == 1 and "2024-01-05-bad.md:2" in failed.stderr, failed.stderr
+
+
+def test_stale_files_are_found_as_os_walk_would(tmp_path: Path) -> None:
+    # Files no output writes, top down and sorted; a link to a directory is not followed (its
+    # target's files are not the site's), a link to a file is a stale file; kept files stay.
+    from pathlib import PurePosixPath
+
+    from blogkit.output import OutputWriter
+    dest = tmp_path / "_site"
+    for rel in ("a/b/x.html", "a/keep.html", "z.txt", ".git/HEAD", "b/y.html"):
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        (dest / rel).write_text(rel)
+    outside = tmp_path / "outside"
+    (outside / "sub").mkdir(parents=True)
+    (outside / "sub/secret.txt").write_text("s")
+    (dest / "linked").symlink_to(outside / "sub")
+    (dest / "flink").symlink_to(dest / "z.txt")
+    writer = OutputWriter(dest)
+    writer._outputs = {PurePosixPath("a/keep.html")}
+    assert writer._stale() == ["flink", "z.txt", "a/b/x.html", "b/y.html"]
+    writer.abort()
