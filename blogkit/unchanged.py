@@ -20,6 +20,7 @@ from typing import Iterable
 
 from .cache import package_fingerprint
 from .config import SiteConfig
+from .fswalk import is_dir, scan_tree
 
 # Never part of a site's inputs (and often huge): tools' folders and blogkit's own state.
 SKIP_DIRS = {".git", ".svn", ".hg", ".venv", "venv", "node_modules", ".blogkit-cache", ".jekyll-cache",
@@ -34,27 +35,22 @@ class Snapshot:
 
 
 def _walk(root: Path, skip: set[str], h: "hashlib._Hash") -> None:
-    # Strings, not Path objects: this runs twice per build over every input file, and pathlib's
-    # parsing was most of its cost on a 5,000-post site.
+    # Strings, not Path objects (fswalk): this runs twice per build over every input file.
     if not root.is_dir():
         return
-    stack = [str(root)]
-    while stack:
-        here = stack.pop()
+
+    def descend(entry: os.DirEntry[str], _: str) -> bool:
+        return (is_dir(entry, follow_symlinks=False) and entry.name not in SKIP_DIRS and entry.path not in skip
+                and not entry.name.startswith(".blogkit"))
+
+    for _, entry in scan_tree(str(root), descend):
+        if is_dir(entry, follow_symlinks=False):
+            continue
         try:
-            entries = sorted(os.scandir(here), key=lambda e: e.name)
+            st = entry.stat()
         except OSError:
             continue
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                if entry.name not in SKIP_DIRS and entry.path not in skip and not entry.name.startswith(".blogkit"):
-                    stack.append(entry.path)
-                continue
-            try:
-                st = entry.stat()
-            except OSError:
-                continue
-            h.update(f"{entry.path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
+        h.update(f"{entry.path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
 
 
 def inputs_fingerprint(config: SiteConfig) -> str:
