@@ -15,9 +15,9 @@ import hashlib
 import os
 import time as _time
 import unicodedata
-from dataclasses import replace
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, tzinfo
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterable, Iterator
 
@@ -457,6 +457,7 @@ def save_state(config: SiteConfig, cache: BuildCache, snapshot: bool = True) -> 
         store.close()
 
 
+@lru_cache(maxsize=1 << 15)  # (pure; every build folds the same 9,000 names at 5,000 posts)
 def fold_name(path: str) -> str:
     """The name case-insensitive, normalization-insensitive file systems (APFS, NTFS) see."""
     return unicodedata.normalize("NFC", unicodedata.normalize("NFD", path).casefold())

@@ -165,7 +165,22 @@ def _read_posts(base: Path, rel_base: str, kind: Kind, cats: tuple[str, ...], fl
         if not match:
             continue  # Jekyll ignores such files silently; `blogkit check` reports them
         date, slug, ext = match.groups()
-        out.append(SourceFile(kind, f"{rel_base}/{rel_in}", Path(entry.path), cats, date, slug.rstrip("."), ext))
+        out.append(SourceFile(kind, f"{rel_base}/{rel_in}", _path(entry.path), cats, date, slug.rstrip("."), ext))
+
+
+# A post's Path object, kept for the next walk of the same tree (the preview server walks
+# 5,000 posts on every rebuild; making their Paths was half of it). Bounded: a process that
+# walks many sites (tests) starts afresh past the limit.
+_PATHS: dict[str, Path] = {}
+
+
+def _path(text: str) -> Path:
+    found = _PATHS.get(text)
+    if found is None:
+        if len(_PATHS) >= 200_000:
+            _PATHS.clear()
+        found = _PATHS[text] = Path(text)
+    return found
 
 
 inside = _inside  # for the readers outside discovery (data files, includes, layouts)

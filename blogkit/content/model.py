@@ -88,7 +88,7 @@ class Document:
         if self.path is None:
             object.__setattr__(self, "path", path)
             return self
-        return self if self.path == path else replace(self, path=path)
+        return self if self.path is path or self.path == path else replace(self, path=path)
 
 
 # What a document's body alone decides. Everything else (front matter, URL, date, tags, layout...)
