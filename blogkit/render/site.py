@@ -53,7 +53,7 @@ class RenderContext:
 
     @staticmethod
     def _rid(layout: str | None, page: dict[str, Any], origin: str, paginator: dict[str, Any] | None) -> str:
-        return f"{origin}\0{dict.get(page, 'url', '')}\0{layout}\0{'P' if paginator else ''}"
+        return _output_id(origin, dict.get(page, "url", ""), layout, bool(paginator))
 
     def planned(self, layout: str | None, url: str, origin: str, paginated: bool) -> "Unchanged | None":
         """What ``render`` returns for this output when the edit plan keeps it whatever its
@@ -63,7 +63,7 @@ class RenderContext:
         inc = self.incremental
         if inc is None or not inc.plan_all:
             return None
-        rid = f"{origin}\0{url}\0{layout}\0{'P' if paginated else ''}"   # (as _rid)
+        rid = _output_id(origin, url, layout, paginated)
         if inc.kept_by_plan(rid) is None:
             return None
         for problem in inc.current[rid].warnings:
@@ -159,6 +159,11 @@ class RenderContext:
 
 
 Generator = Callable[[RenderContext], list[Output]]
+
+
+def _output_id(origin: str, url: object, layout: str | None, paginated: bool) -> str:
+    """A template output's id in the records: its source, page URL, layout, with a paginator?"""
+    return f"{origin}\0{url}\0{layout}\0{'P' if paginated else ''}"
 
 
 def _markdown_texts(docs: list[Document]) -> dict[str, str]:
