@@ -64,9 +64,13 @@ class RenderContext:
         if inc is None or not inc.plan_all:
             return None
         rid = _output_id(origin, url, layout, paginated)
-        if inc.kept_by_plan(rid) is None:
+        return self._kept(rid, inc.kept_by_plan(rid))
+
+    def _kept(self, rid: str, record: OutputRecord | None) -> "Unchanged | None":
+        """The marker of an output kept on ``record`` (its warnings reported again), or None."""
+        if record is None:
             return None
-        for problem in inc.current[rid].warnings:
+        for problem in record.warnings:
             self.log.add(problem)
         return Unchanged("", rid)
 
@@ -95,11 +99,10 @@ class RenderContext:
         """
         rid = self._rid(layout, page, origin, paginator)
         inc, base = self.incremental, ""
-        if inc is not None and (inc.plan_all or _own_document(page, origin, paginator)) \
-                and inc.kept_by_plan(rid) is not None:
-            for problem in inc.current[rid].warnings:
-                self.log.add(problem)
-            return Unchanged("", rid)
+        if inc is not None and (inc.plan_all or _own_document(page, origin, paginator)):
+            kept = self._kept(rid, inc.kept_by_plan(rid))
+            if kept is not None:
+                return kept
         if inc is not None:
             if content_fp is None:
                 content = content() if callable(content) else content
@@ -107,11 +110,9 @@ class RenderContext:
             else:
                 fp = content_fp()  # (a function: an output kept by the plan never computes it)
             base = self._base(rid, page, paginator, fp)
-            kept = inc.unchanged(rid, base)
+            kept = self._kept(rid, inc.unchanged(rid, base))
             if kept is not None:
-                for problem in kept.warnings:
-                    self.log.add(problem)
-                return Unchanged("", rid)
+                return kept
         context = {"site": self.site, "page": page, "paginator": paginator}
         warnings: list[Problem] = []
         with Recording() as reads:
