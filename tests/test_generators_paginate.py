@@ -140,10 +140,11 @@ def test_sitemap_lists_the_pages_pagination_writes(tmp_path: Path, fmt: str, cou
     seen: dict[str, list[str]] = {}
     real = pg.plan
 
-    def spy(ctx: RenderContext):  # type: ignore[no-untyped-def]
-        planned = real(ctx)
-        seen["plan"] = [p.url for p in planned[1][1:]] if planned else []
-        seen["urls"] = pg.later_page_urls(ctx)
+    def spy(ctx: RenderContext, report: bool = True):  # type: ignore[no-untyped-def]
+        planned = real(ctx, report)
+        if report:   # (the generator's call; the sitemap's comes back here with report=False)
+            seen["plan"] = [p.url for p in planned[1][1:]] if planned else []
+            seen["urls"] = pg.later_page_urls(ctx)
         return planned
     files = {"_config.yml": f"plugins: [jekyll-paginate]\npaginate: 2\npaginate_path: {fmt}\ntime: 2025-12-01\n",
              "index.html": "---\n---\n{{ paginator.page }}", "blog/index.html": "---\n---\nblog"}

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from ..content.model import Document
 from ..render.documents import forkable
 from ..site import Output
-from .common import PagePlan, dir_dest, page_total, pager, total_pages
+from .common import PagePlan, dir_dest, page_total, pager
 
 if TYPE_CHECKING:
     from ..render.site import RenderContext
@@ -68,17 +68,14 @@ def replaced_pages(ctx: "RenderContext") -> set[str]:
 
 def later_page_urls(ctx: "RenderContext") -> list[str]:
     """The URLs of pages 2, 3… (what the sitemap lists), without making their paginators."""
-    found = _template(ctx, report=False)
-    if found is None:
-        return []
-    fmt, doc = found
-    pages = total_pages(sum(1 for p in ctx.post_views if not p.get("hidden")), ctx.config.paginate)
-    return [page_path(fmt, n, doc.url).rstrip("/") + "/" for n in range(2, pages + 1)]
+    planned = plan(ctx, report=False)
+    return [] if planned is None else [p.url for p in planned[1][1:]]
 
 
-def plan(ctx: "RenderContext") -> tuple[Document, list[PagePlan], Callable[[int], dict[str, Any]]] | None:
+def plan(ctx: "RenderContext", report: bool = True
+         ) -> tuple[Document, list[PagePlan], Callable[[int], dict[str, Any]]] | None:
     """The paginated page, its pages (without paginators) and the maker of page n's paginator."""
-    found = _template(ctx, report=True)
+    found = _template(ctx, report)
     if found is None:
         return None
     fmt, doc = found
