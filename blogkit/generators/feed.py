@@ -34,7 +34,8 @@ class FeedSpec:
     path: str                      # URL path, e.g. /feed.xml
     title_suffix: str | None       # " | <Category>" part
     posts: tuple[dict[str, Any], ...]
-    # its entries' newest date (last_modified_at or date): a blogkit site's <updated>
+    # its entries' newest date (last_modified_at or date): a blogkit site's <updated>; None
+    # when it has no posts
     newest: datetime | None = None
 
 
@@ -175,8 +176,8 @@ def feed_updated(site: Mapping[str, Any], config: Mapping[str, Any], spec: FeedS
     """The feed's <updated>: the build time, as jekyll-feed; ``stable`` (a blogkit site without a
     pinned `time:`): its newest entry's date, so an unchanged blog gives a byte-identical feed
     (no rewrite, no refetch)."""
-    if stable and not config.get("time") and spec.posts:
-        return spec.newest if spec.newest is not None else max(map(_updated, spec.posts))
+    if stable and not config.get("time") and spec.newest is not None:   # (None: no posts)
+        return spec.newest
     return site["time"]
 
 

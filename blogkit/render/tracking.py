@@ -199,7 +199,8 @@ class TrackedView(dict):  # type: ignore[type-arg]
         return self._bk_summary or self.body_fingerprint()
 
     def fingerprint(self) -> str:
-        """Both grains: what a render of the document itself depends on."""
+        """What a render of the document itself depends on: the meta and body grains (the
+        body's covers the summary, made from the same source)."""
         return digest(self.meta_fingerprint(), self.body_fingerprint())
 
 
