@@ -116,19 +116,6 @@ def test_liquid_layout_chain_with_layout_variables(tmp_path: Path) -> None:
     assert html == '<b data-who="post"><i><p>hi</p>\n</i></b>'
 
 
-def test_posts_need_liquid_remembers_only_the_same_text_objects() -> None:
-    """The Liquid scan of post bodies is remembered between builds by text identity (the
-    preview server keeps unchanged documents); a new text object is always scanned."""
-    from blogkit.liquid.engine import posts_need_liquid
-
-    plain, fancy = "just text " * 3, "{{ site.title }}"
-    assert posts_need_liquid([plain]) is False
-    assert posts_need_liquid([plain, fancy]) is True
-    changed = "".join(["{% if x %}", "y{% endif %}"])   # built at run time: a new object
-    assert posts_need_liquid([plain, changed]) is True
-    assert posts_need_liquid([plain]) is False
-
-
 @pytest.mark.parametrize("body", [
     "{% for i in (1..300) %}0123456789{% endfor %}",                       # the page's output
     "{% capture s %}{% for i in (1..300) %}0123456789{% endfor %}{% endcapture %}{{ s | size }}",

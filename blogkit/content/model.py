@@ -64,6 +64,10 @@ class Document:
     # unchanged document's object from build to build (5,000 views' digests were 15 ms of
     # every rebuild). ``replace`` resets it, like the digests above.
     view_fps: tuple[str, str, str] | None = field(default=None, init=False, compare=False, repr=False)
+    # Whether the body (or the excerpt cut from it) has a Liquid construct (``liquid_in_texts``):
+    # a Jekyll site's build asks it of every post, which read every body; made and cached like
+    # the digests above (None: not made, ask the texts).
+    liquid: bool | None = field(default=None, init=False, compare=False, repr=False)
 
     @property
     def is_post(self) -> bool:
@@ -74,13 +78,18 @@ class Document:
     # which on 5,000 posts was ~80 MB of memory. `path` is not pickled: it is where the source
     # file is *now* (the site may have moved since it was cached), and the reader puts it back
     # with ``at`` from the file it found (rebuilding 5,000 Path objects was a tenth of the load).
+    #
+    # The body stays those bytes until something reads it (``_body``): an edit build at 5,000
+    # posts renders a handful of documents, and decoding every body it loaded from the cache
+    # (80 MB of Japanese text) was 0.06 s of it. The same for pickling a body never read.
     def __getstate__(self) -> list[Any]:
-        return [None if name == "path" else _pack(getattr(self, name)) if name in _TEXTS else getattr(self, name)
+        return [None if name == "path" else _pack(_BODY_SLOT.__get__(self)) if name == "body"
+                else _pack(getattr(self, name)) if name in _TEXTS else getattr(self, name)
                 for name in _FIELDS]
 
     def __setstate__(self, state: list[Any]) -> None:
         for name, value in zip(_FIELDS, state):
-            object.__setattr__(self, name, _unpack(value) if name in _TEXTS else value)
+            object.__setattr__(self, name, _unpack(value) if name == "excerpt_source" else value)
 
     def at(self, path: Path) -> "Document":
         """This document, read from ``path`` (an unpickled one has none yet: it is set here,
@@ -91,12 +100,28 @@ class Document:
         return self if self.path is path or self.path == path else replace(self, path=path)
 
 
+# ``Document.body`` reads its slot through a property that decodes a body still held as the
+# bytes it was unpickled from (``__setstate__``), once, in place; everything else sees a str.
+_BODY_SLOT: Any = Document.__dict__["body"]
+
+
+def _body(doc: Document) -> str:
+    value = _BODY_SLOT.__get__(doc)
+    if type(value) is bytes:
+        value = value.decode("utf-8", "surrogatepass")
+        _BODY_SLOT.__set__(doc, value)
+    return value  # type: ignore[no-any-return]
+
+
+Document.body = property(_body, _BODY_SLOT.__set__)  # type: ignore[assignment,method-assign]
+
+
 # What a document's body alone decides. Everything else (front matter, URL, date, tags, layout...)
 # is its *shape*: while every document keeps its shape, no page of the site changes its
 # arguments, list membership or order, which is what lets an edit build skip the per-output
 # argument check (render/delta.py).
 BODY_DERIVED = frozenset({"body", "excerpt_source", "reading_time", "source_hash", "shape", "body_digest",
-                          "excerpt_digest", "view_fps"})
+                          "excerpt_digest", "view_fps", "liquid"})
 
 
 def text_digest(text: str | bytes) -> str:
@@ -112,7 +137,24 @@ def with_text_digests(doc: Document, body: bytes | None = None) -> Document:
     if doc.excerpt_source is not None:
         object.__setattr__(doc, "excerpt_digest", text_digest(doc.excerpt_source))
     view_fingerprints(doc)
+    object.__setattr__(doc, "liquid", liquid_in_texts(doc))
     return doc
+
+
+def has_liquid(text: str) -> bool:
+    """Jekyll's ``has_liquid_construct?``."""
+    # (one character first: CPython finds "{" with memchr, while a two-character search over a
+    # Japanese text is several times slower — 54 -> 8 ms for 5,000 posts, most have no brace)
+    return "{" in text and ("{{" in text or "{%" in text)
+
+
+def liquid_in_texts(doc: Document) -> bool:
+    """Would Liquid change this document's texts: its body, or its excerpt when that is cut
+    from the body (a front-matter excerpt is used as is)? Its ``liquid`` flag when made."""
+    if doc.liquid is not None:
+        return doc.liquid
+    ex = doc.excerpt_source
+    return has_liquid(doc.body) or (ex is not None and doc.excerpt_verbatim is None and has_liquid(ex))
 
 
 def view_fingerprints(doc: Document) -> tuple[str, str, str]:

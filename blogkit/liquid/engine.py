@@ -25,7 +25,7 @@ from ..config import SiteConfig
 from ..content.data import load_data
 from ..content.discover import inside
 from ..content.frontmatter import parse_front_matter
-from ..content.model import Document, SiteModel
+from ..content.model import Document, SiteModel, has_liquid, liquid_in_texts
 from ..errors import BlogkitError, Location, ProblemLog
 from ..filters import FilterContext
 from ..render.layouts import MAX_DEPTH, MissingLayout
@@ -37,31 +37,6 @@ from .env import JekyllEnvironment
 from .tags import BLOCK_TAGS, PLUGIN_TAGS, SiteIndex
 
 _TAG_NAMES = re.compile(r"{%-?\s*(\w+)\s*.*?-?%}", re.S)
-
-
-def has_liquid(text: str) -> bool:
-    """Jekyll's ``has_liquid_construct?``."""
-    # (one character first: CPython finds "{" with memchr, while a two-character search over a
-    # Japanese text is several times slower — 54 -> 8 ms for 5,000 posts, most have no brace)
-    return "{" in text and ("{{" in text or "{%" in text)
-
-
-# The last build's answers for the posts' texts, by the identity of the text object: the
-# preview server keeps unchanged documents (and their body strings) between builds, and
-# scanning 5,000 bodies again was 50 ms of every rebuild. Holding the text itself rules out a
-# reused id; only the last build's texts are kept.
-_SEEN: dict[int, tuple[str, bool]] = {}
-
-
-def posts_need_liquid(texts: list[str]) -> bool:
-    """``has_liquid`` of any of ``texts``, answered from the last call where it can be."""
-    answers = {}
-    for text in texts:
-        known = _SEEN.get(id(text))
-        answers[id(text)] = (text, known[1] if known is not None and known[0] is text else has_liquid(text))
-    _SEEN.clear()
-    _SEEN.update(answers)
-    return any(flag for _, flag in answers.values())
 
 
 def close_open_blocks(head: str) -> str:
@@ -152,9 +127,7 @@ class LiquidEngine:
         raw = {d.rel_path: doc_view(d, d.body, d.excerpt_source) for d in model.pages}
         page_views = [raw[p.rel_path] for p in model.pages]
         posts = model.posts
-        liquid_texts = [t for d in model.posts if d.data.get("render_with_liquid") is not False
-                        for t in (d.body, d.excerpt_source if d.excerpt_verbatim is None else None) if t is not None]
-        if posts_need_liquid(liquid_texts):  # (the test of _needs_liquid, over all posts at once)
+        if any(self._needs_liquid(d) for d in model.posts):
             # The posts' own Liquid sees every post still unconverted; views of all 5,000 posts
             # cost a quarter of a second, so they are made only when some post needs them.
             raw.update({d.rel_path: doc_view(d, d.body, d.excerpt_source) for d in model.posts})
@@ -173,10 +146,9 @@ class LiquidEngine:
     @staticmethod
     def _needs_liquid(doc: Document) -> bool:
         """Would ``_render_doc`` change this document? (the same tests it makes)"""
-        if doc.data.get("render_with_liquid") is False:
-            return False
-        ex = doc.excerpt_source
-        return has_liquid(doc.body) or (ex is not None and doc.excerpt_verbatim is None and has_liquid(ex))
+        # (the texts' answer is made where the document is read, and cached with it: asking
+        # the texts themselves would decode every cached body)
+        return doc.data.get("render_with_liquid") is not False and liquid_in_texts(doc)
 
     def _render_doc(self, doc: Document, view: dict[str, Any], site: dict[str, Any],
                     log: ProblemLog) -> Document:

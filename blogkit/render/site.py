@@ -167,68 +167,87 @@ def _output_id(origin: str, url: object, layout: str | None, paginated: bool) ->
     return f"{origin}\0{url}\0{layout}\0{'P' if paginated else ''}"
 
 
-def _markdown_texts(docs: list[Document]) -> dict[str, str]:
-    """Every Markdown text the site needs, each once, with its digest where its document has it
-    ("" otherwise): bodies, then excerpts."""
-    texts: dict[str, str] = {}
+def _markdown_texts(docs: list[Document]) -> dict[str, tuple[Document, str]]:
+    """Every Markdown text the site needs, each once, by its digest: (document, "body" or
+    "excerpt_source"), bodies then excerpts. Keyed by digest, not by text: hashing every body as
+    a dict key reads it all (80 MB at 5,000 posts), and a body loaded from the cache is not even
+    decoded until something reads it (``Document.body``)."""
+    texts: dict[str, tuple[Document, str]] = {}
     for doc in docs:
         if doc.is_markdown:
-            texts.setdefault(doc.body, doc.body_digest)
+            texts.setdefault(_digest_of(doc, "body"), (doc, "body"))
             if doc.excerpt_verbatim is None and doc.excerpt_source is not None:
-                texts.setdefault(doc.excerpt_source, doc.excerpt_digest)
+                texts.setdefault(_digest_of(doc, "excerpt_source"), (doc, "excerpt_source"))
     return texts
 
 
-# The last call's text -> Markdown key map. Hashing every body (80 MB at 5,000 posts) was a
-# tenth of a second per call; the next call (the same build's second pass, or the preview
-# server's next build, whose unchanged documents keep their body strings) finds most of them
-# here. It holds only the texts of the last call, so it never outgrows the site.
+def _digest_of(doc: Document, part: str) -> str:
+    """The digest of the document's body or excerpt source: the one made where it was read, or
+    (a text replaced since, e.g. by Liquid) made now."""
+    made = doc.body_digest if part == "body" else doc.excerpt_digest
+    return made or text_digest(getattr(doc, part))
+
+
+# The last call's digest -> Markdown key map: the preview server's next build (and the same
+# build's second pass) finds most keys here. It holds only the last call's, so it never
+# outgrows the site.
 _KEYS: dict[str, dict[str, str]] = {}
+
+
+MarkdownLookup = Callable[[Document, str], "Rendered | None"]
 
 
 def prepare_markdown(docs: list[Document], md: Markdown, options: dict[str, Any] | None,
                      store: Cache | None, memo: dict[str, Any] | None, log: ProblemLog,
-                     progress: Progress) -> Callable[[str], Rendered | None]:
-    """Render every Markdown text not already cached (on every core); return a lookup.
+                     progress: Progress, failed: set[str] | None = None) -> MarkdownLookup:
+    """Render every Markdown text not already cached (on every core); return a lookup of a
+    document's "body" or "excerpt_source" HTML.
 
     Cached results are not loaded here: an incremental build only reads the HTML of the
-    outputs it actually renders.
+    outputs it actually renders. ``failed``: the keys whose rendering failed in an earlier call
+    of the same build (reported once; a Jekyll site's posts come through here twice).
     """
+    failed = set() if failed is None else failed
     texts = _markdown_texts(docs)
     fingerprint = json.dumps(options or {}, sort_keys=True, default=str)
     known = _KEYS.get(fingerprint, {})
-    keys = {text: known.get(text) or markdown_key(fingerprint, digested or text_digest(text))
-            for text, digested in texts.items()}
+    keys = {d: known.get(d) or markdown_key(fingerprint, d) for d in texts}
     _KEYS.clear()
     _KEYS[fingerprint] = keys
     present = {k for k in keys.values() if memo is not None and k in memo}
     absent = [k for k in keys.values() if k not in present]
     if store is not None and absent:
         present |= store.keys_present(absent)
-    todo = [t for t in texts if keys[t] not in present]
+    todo = [d for d in texts if keys[d] not in present]
     task = progress.task("markdown", len(todo))
     fresh: dict[str, Rendered] = {}
     # Without the preview server's memo the results are only stored: they come sealed for the
     # store from the workers (not unpickled here to be pickled again: half a second of this
     # process on a 5,000-post cold build) and are read back when a template shows them.
     sealed: dict[str, bytes] = {}
-    for text, result in zip(todo, render_all(todo, md, options, seal if memo is None and store is not None else None),
-                            strict=True):  # (runs the pool to its end)
+    sources = [getattr(*texts[d]) for d in todo]
+    for text_id, result in zip(todo, render_all(sources, md, options,
+                                                seal if memo is None and store is not None else None),
+                               strict=True):  # (runs the pool to its end)
         task.advance()
         if isinstance(result, BaseException):
-            owner = next((d for d in docs if d.body == text or d.excerpt_source == text), None)
-            where = Location(owner.rel_path, owner.body_line) if owner else None
-            log.error(f"Markdown rendering failed: {type(result).__name__}: {result}", where,
+            if keys[text_id] in failed:
+                continue
+            failed.add(keys[text_id])
+            owner = texts[text_id][0]
+            log.error(f"Markdown rendering failed: {type(result).__name__}: {result}",
+                      Location(owner.rel_path, owner.body_line),
                       "simplify the Markdown near that line and report the bug", code="markdown")
             continue
         if isinstance(result, bytes):
-            sealed[keys[text]] = result
+            sealed[keys[text_id]] = result
             if len(sealed) >= 256:
                 assert store is not None
                 store.put_sealed(sealed)  # in batches: never every rendered page in memory at once
                 sealed.clear()
         else:
-            fresh[keys[text]] = result
+            fresh[keys[text_id]] = result
+    del sources
     if store is not None:
         store.put_sealed(sealed)
         store.put_many(fresh)
@@ -240,8 +259,9 @@ def prepare_markdown(docs: list[Document], md: Markdown, options: dict[str, Any]
     elif store is not None:
         fresh.clear()  # the disk cache has them; keep memory flat on big sites
 
-    def lookup(text: str) -> Rendered | None:
-        key = keys.get(text) or markdown_key(fingerprint, text_digest(text))
+    def lookup(doc: Document, part: str) -> Rendered | None:
+        text_id = _digest_of(doc, part)
+        key = keys.get(text_id) or markdown_key(fingerprint, text_id)
         if key in fresh:
             return fresh[key]
         if memo is not None and key in memo:
@@ -249,7 +269,7 @@ def prepare_markdown(docs: list[Document], md: Markdown, options: dict[str, Any]
         value = store.get(key) if store is not None else None
         if value is None:  # no cache, or a damaged value (its key looked present): render it now
             try:
-                value = md.render(text)
+                value = md.render(getattr(doc, part))
             except Exception:  # noqa: BLE001 - already reported above when it failed
                 return None
         return value
@@ -257,9 +277,9 @@ def prepare_markdown(docs: list[Document], md: Markdown, options: dict[str, Any]
     return lookup
 
 
-def _tracked_view(doc: Document, lookup: Callable[[str], Rendered | None]) -> TrackedView:
+def _tracked_view(doc: Document, lookup: MarkdownLookup) -> TrackedView:
     def content() -> Markup:
-        r = lookup(doc.body) if doc.is_markdown else None
+        r = lookup(doc, "body") if doc.is_markdown else None
         return Markup(r.html if r is not None else doc.body)
 
     def excerpt() -> Markup:
@@ -267,11 +287,11 @@ def _tracked_view(doc: Document, lookup: Callable[[str], Rendered | None]) -> Tr
             return Markup(doc.excerpt_verbatim)
         if doc.excerpt_source is None:
             return Markup("")
-        r = lookup(doc.excerpt_source) if doc.is_markdown else None
+        r = lookup(doc, "excerpt_source") if doc.is_markdown else None
         return Markup(r.html if r is not None else doc.excerpt_source)
 
     def toc() -> list[dict[str, Any]]:
-        r = lookup(doc.body) if doc.is_markdown else None
+        r = lookup(doc, "body") if doc.is_markdown else None
         return [{"level": h.level, "id": h.id, "text": h.text} for h in (r.headings if r else ())]
 
     lazy: dict[str, Callable[[], Any]] = {"content": content, "toc": toc}
@@ -302,10 +322,11 @@ def render_site(config: SiteConfig, model: SiteModel, log: ProblemLog,
     renderer = make_env(config, lambda text: md.render(str(text)).html, smartify, zone, bytecode_dir)
 
     made: dict[str, tuple[Document, TrackedView]] = {}
+    failed: set[str] = set()  # Markdown keys that failed to render (prepare_markdown)
 
     def views_of(some: list[Document]) -> dict[str, TrackedView]:
         """Views of ``some``; a document seen by an earlier call (the Liquid pass) keeps its view."""
-        lookup = prepare_markdown(some, md, options, store, memo, log, progress)
+        lookup = prepare_markdown(some, md, options, store, memo, log, progress, failed)
         out = {}
         with heap.no_collection():  # 5,000 views built in a burst (blogkit/heap.py)
             for doc in some:
