@@ -357,12 +357,13 @@ def build(config: SiteConfig, progress: Progress = null_progress,
                                seconds=_time.perf_counter() - started, engine=template_engine(config),
                                up_to_date=True)
         store.put(snapshot_key, None)  # invalid until this build succeeds
-        model = read_site(config, log, progress, store, cache.docs if cache is not None else None)
         # The documents live as long as the build: exempt them from the cyclic collector, whose
         # full passes walked all of them (0.1-0.3 s of an edit build on 5,000 posts, at random
         # places) and, in forked workers, wrote to every inherited page. Released in `finally`,
         # so the preview server's old builds stay collectable (blogkit/heap.py).
         heap.keep()
+        model = read_site(config, log, progress, store, cache.docs if cache is not None else None)
+        heap.keep()  # (what reading made outside its burst, too)
         manifest_key = manifest_key_of(config)
         if cache is not None and cache.manifest is not None:
             previous = cache.manifest
