@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, tzinfo
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
-from typing import Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 
 from .config import ALWAYS_EXCLUDED, SiteConfig
 from .content.discover import SourceFile, discover
@@ -33,6 +33,9 @@ from .unchanged import Snapshot, inputs_fingerprint, output_stats, still_valid
 from .output import OutputWriter, WriteStats, check_destination, recover
 from .progress import Progress, null_progress
 from .urls import escape_path
+
+if TYPE_CHECKING:
+    from .render.incremental import OutputRecord
 
 
 @dataclass(frozen=True)
@@ -411,7 +414,8 @@ def build(config: SiteConfig, progress: Progress = null_progress,
             # not touch the disk cache, so nothing is pruned here.)
             cache.unsaved = (inputs, frozenset(writer.outputs), model.next_due)
         else:
-            _save_snapshot(store, config, inputs, writer.outputs, model.next_due)
+            _save_snapshot(store, config, inputs, writer.outputs, model.next_due,
+                           manifest.records if inc is not None else None)
             store.prune(("manifest:", SNAPSHOT_PREFIX, "outputs:"))  # other destinations' records stay
     finally:
         heap.release()
@@ -433,10 +437,11 @@ def _dep_index(cache: BuildCache | None) -> Any:
 
 
 def _save_snapshot(store: Cache, config: SiteConfig, inputs: str, outputs: Iterable[PurePosixPath],
-                   due: float | None) -> None:
+                   due: float | None, records: Mapping[str, OutputRecord] | None) -> None:
     if inputs == inputs_fingerprint(config):  # no source changed while the build ran
+        seen = {str(r.dest): (r.size, r.mtime_ns) for r in records.values()} if records else None
         store.put(SNAPSHOT_PREFIX + str(config.destination),
-                  Snapshot(inputs, output_stats(config.destination, outputs), due))
+                  Snapshot(inputs, output_stats(config.destination, outputs, seen), due))
 
 
 def save_state(config: SiteConfig, cache: BuildCache, snapshot: bool = True) -> None:
@@ -452,7 +457,8 @@ def save_state(config: SiteConfig, cache: BuildCache, snapshot: bool = True) -> 
         if cache.manifest is not None:
             store.put(manifest_key_of(config), cache.manifest)
         if snapshot:
-            _save_snapshot(store, config, inputs, outputs, due)
+            _save_snapshot(store, config, inputs, outputs, due,
+                           cache.manifest.records if cache.manifest is not None else None)
         cache.unsaved = None
     finally:
         store.close()
