@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 from .. import heap
 from ..content.model import SiteModel
@@ -55,26 +55,24 @@ def keep_plan(previous: dict[str, OutputRecord], fp_of: Callable[[str], str | No
             if rec.dest is not None and rid not in stale:
                 _keep_if_intact(kept, rid, rec, root)
         return kept
-    # ~300,000 (dependency, fingerprint) pairs over ~10,000 distinct dependencies at 5,000
-    # posts: a plain loop over a local dict of the current fingerprints takes three quarters of
-    # the time of `any()` over a generator calling ``fp_of`` for each pair.
+    # ~300,000 (dependency, fingerprint) pairs at 5,000 posts, ~15,000 distinct: each distinct
+    # pair is checked once, and a record against the few that changed with one C-level
+    # ``isdisjoint`` (a Python loop over every pair was 0.07 s of every edit command).
+    written = [(rid, rec) for rid, rec in previous.items() if rec.dest is not None]
+    pairs: set[tuple[str, str]] = set()
+    for _, rec in written:
+        pairs.update(rec.deps)
     current: dict[str, str | None] = {}
-    known = current.get
-    for rid, rec in previous.items():
-        if rec.dest is None:
-            continue
-        for dep, fp in rec.deps:
-            now = known(dep, _UNSEEN)
-            if now is _UNSEEN:
-                now = current[dep] = fp_of(dep)
-            if now != fp:
-                break
-        else:
+    stale: set[tuple[str, str]] = set()
+    for pair in pairs:
+        dep = pair[0]
+        now = current[dep] = current[dep] if dep in current else fp_of(dep)
+        if now != pair[1]:
+            stale.add(pair)
+    for rid, rec in written:
+        if not stale or stale.isdisjoint(rec.deps):
             _keep_if_intact(kept, rid, rec, root)
     return kept
-
-
-_UNSEEN: Any = object()
 
 
 def _keep_if_intact(kept: dict[str, OutputRecord], rid: str, rec: OutputRecord, root: str) -> None:
