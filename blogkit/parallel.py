@@ -8,15 +8,18 @@ what the function needs, and build their own MarkdownIt once in the initializer.
 """
 from __future__ import annotations
 
-import ctypes
-import multiprocessing
 import os
 import signal
 from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any, Callable, Iterator, Mapping, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence, TypeVar
 
 from .markdown import Markdown, Rendered, make_markdown
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+# multiprocessing, concurrent.futures and ctypes are imported where a pool starts: an edit build
+# renders a few pages on one core, and importing them was 12 ms of every command.
 
 # Below this many texts a pool costs more than it saves.
 MIN_PARALLEL = 64
@@ -38,6 +41,8 @@ def die_with_parent(parent: int) -> None:
     crash test). Linux's PR_SET_PDEATHSIG closes that; elsewhere this is a no-op. ``parent`` is
     the pid that forked us: if it is already gone the signal would never come, so exit now.
     """
+    import ctypes
+
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
@@ -89,6 +94,9 @@ def render_all(texts: Sequence[str], md: Markdown, options: Mapping[str, Any] | 
         for result in _render_serial(texts, md):
             yield result if seal is None or isinstance(result, BaseException) else seal(result)
         return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     size = max(8, len(texts) // (n * 8))
     # Sent as UTF-8 bytes, encoded chunk by chunk: pickling a str makes CPython keep a UTF-8
     # copy inside the (parent's, long-lived) str object — 80 MB of the parent's peak at 5,000 posts.
@@ -128,8 +136,7 @@ def _map_chunk(items: Sequence[Any]) -> list[Any]:
 def runs_parallel(count: int, minimum: int | None = None) -> bool:
     """Is a pool worth it for ``count`` items (``minimum``: this stage's threshold, default
     MIN_PARALLEL)? Needs two cores and fork."""
-    return (workers() >= 2 and count >= (MIN_PARALLEL if minimum is None else minimum)
-            and "fork" in multiprocessing.get_all_start_methods())
+    return workers() >= 2 and count >= (MIN_PARALLEL if minimum is None else minimum) and hasattr(os, "fork")
 
 
 def fork_map(fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
@@ -140,6 +147,9 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
     if not runs_parallel(len(items)):
         yield from (fn(item) for item in items)
         return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     size = max(8, len(items) // (n * 8))
     _worker_fn = fn
     try:

@@ -17,9 +17,7 @@ serial path's. Small sites and ``BLOGKIT_WORKERS=1`` keep the serial path.
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
@@ -33,6 +31,9 @@ from ..progress import Progress, null_progress
 from ..site import Output
 from .incremental import KeepBytes, OutputRecord, TaggedBytes
 from .tracking import TrackedView
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 if TYPE_CHECKING:
     from .site import Generator, RenderContext
@@ -148,6 +149,9 @@ def render_outputs(ctx: "RenderContext", items: Sequence[tuple[Document, Tracked
         for generate in generators:
             yield from generate(ctx)
         return
+    import multiprocessing  # (here: an edit build renders on one core, see parallel.py)
+    from concurrent.futures import ProcessPoolExecutor
+
     global _job  # noqa: PLW0603 - handed to the forked workers, cleared once they are started
     # Small slices: results stream back (the main process books files meanwhile) and the last
     # slices keep both workers busy after a long generator job.
