@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 
 from .config import ALWAYS_EXCLUDED, SiteConfig
 from .content.discover import SourceFile, discover
-from .content.model import Document, SiteModel, StaticFile
+from .content.model import Document, SiteModel, StaticFile, cached_form, with_body
 from .content.read import ReadContext, post_sort_key, read_document
 from .dates import parse_date, site_zone
 from . import heap
@@ -190,16 +190,19 @@ def _read_one(src: SourceFile, ctx: ReadContext) -> Document | Problem:
                        code="internal")
 
 
-def _read_sealed(src: SourceFile, ctx: ReadContext) -> bytes | Problem:
+def _read_sealed(src: SourceFile, ctx: ReadContext) -> tuple[bytes, bytes] | Problem:
     result = _read_one(src, ctx)
-    return result if isinstance(result, Problem) else seal(result)
+    if isinstance(result, Problem):
+        return result
+    return seal(cached_form(result)), result.body.encode("utf-8", "surrogatepass")
 
 
-def _read_all(sources: list[SourceFile], ctx: ReadContext) -> Iterator[Document | bytes | Problem]:
+def _read_all(sources: list[SourceFile], ctx: ReadContext) -> Iterator[Document | tuple[bytes, bytes] | Problem]:
     """Read on every core when there are many (a cold build: YAML, dates, URLs and reading
     time were 2-3 s on one core for 5,000 posts); in order. A document read in a worker comes
-    sealed for the cache (``cache.seal``): this process unpickles it once and stores the same
-    bytes, instead of pickling every document again for the store (0.3 s at 5,000 posts)."""
+    sealed for the cache (``cache.seal`` of its ``cached_form``), with its body: this process
+    unpickles it once and stores the same bytes, instead of pickling every document again for
+    the store (0.3 s at 5,000 posts)."""
     from .parallel import fork_map, runs_parallel  # (late: loads the Markdown stage, which a warm build skips)
 
     if runs_parallel(len(sources)):
@@ -207,14 +210,15 @@ def _read_all(sources: list[SourceFile], ctx: ReadContext) -> Iterator[Document 
     return (_read_one(src, ctx) for src in sources)
 
 
-def _received(result: Document | bytes | Problem, src: SourceFile,
+def _received(result: Document | tuple[bytes, bytes] | Problem, src: SourceFile,
               ctx: ReadContext) -> tuple[Document | Problem, bytes | None]:
     """A reader's result as a document (or its problem), with the sealed bytes it came in."""
-    if not isinstance(result, bytes):
+    if not isinstance(result, tuple):
         return result, None
-    doc = unseal(result)
+    sealed, body = result
+    doc = unseal(sealed)
     if isinstance(doc, Document):
-        return doc, result
+        return with_body(doc, body), sealed
     return _read_one(src, ctx), None  # damaged on the way (short of a pipe fault, never): read it here
 
 
@@ -235,7 +239,7 @@ def read_documents(config: SiteConfig, sources: list[SourceFile], ctx: ReadConte
             found.update(store.get_many(missing))
     fresh: dict[str, Document] = {}
     sealed: dict[str, bytes] = {}
-    to_store: dict[str, Document] = {}  # read here, not in a worker: pickled when stored
+    to_store: dict[str, Any] = {}  # read here, not in a worker: pickled when stored
     docs: list[Document] = []
     task = progress.task("reading", len(sources))
     unread = [src for src in sources if not isinstance(found.get(keys[src.rel_path] or ""), Document)]
@@ -251,7 +255,7 @@ def read_documents(config: SiteConfig, sources: list[SourceFile], ctx: ReadConte
                 continue
             if key is not None and store is not None:
                 if blob is None:
-                    to_store[key] = result
+                    to_store[key] = cached_form(result)
                 else:
                     sealed[key] = blob
                     if len(sealed) >= 256:

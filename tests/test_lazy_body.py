@@ -1,8 +1,9 @@
-"""A document loaded from the read cache keeps its body as the cached bytes until something reads
-it (content/model.py): an edit build on a big site decodes only what it renders. These tests
-check that the bodies stay undecoded where the build only asks about them (Liquid, Markdown
-keys), that what they decode to is the text, and that the answers made from the texts at read
-time (the Liquid flag) are the texts' answers."""
+"""The read cache stores documents without their bodies, and a body is read from its source file
+when something needs it (content/model.py); a pickled document keeps its body as UTF-8 bytes
+until read. An edit build on a big site reads only the bodies it renders. These tests check
+that bodies stay unread where the build only asks about them (Liquid, Markdown keys), that
+what is read is the body, that a file changed since it was cached is an error naming it, and
+that the answers made from the texts at read time (the Liquid flag) are the texts' answers."""
 from __future__ import annotations
 
 import pickle
@@ -11,12 +12,14 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import blogkit.content.model as model
 from blogkit.cache import Cache
 from blogkit.config import load_config
 from blogkit.content.model import Document, has_liquid, liquid_in_texts
-from blogkit.errors import BuildFailed, ProblemLog
+from blogkit.errors import BlogkitError, BuildFailed, ProblemLog
 from blogkit.liquid.engine import LiquidEngine
 from blogkit.render.site import _markdown_texts
 from blogkit.site import build, cache_path, read_site
@@ -40,6 +43,10 @@ def _site(root: Path, posts: dict[str, str] = POSTS) -> Path:
 
 def _raw_body(doc: Document) -> object:
     return model._BODY_SLOT.__get__(doc)
+
+
+def _unread(doc: Document) -> bool:
+    return not isinstance(_raw_body(doc), str)
 
 
 def _cached_documents(root: Path) -> list[Document]:
@@ -69,10 +76,10 @@ def test_cached_documents_answer_liquid_and_markdown_keys_without_decoding(tmp_p
     docs = {d.rel_path: d for d in _cached_documents(_site(tmp_path))}
     posts = [d for d in docs.values() if d.is_post]
     assert len(posts) == len(POSTS)
-    assert all(isinstance(_raw_body(d), bytes) for d in posts)
+    assert all(isinstance(_raw_body(d), model._BodyInFile) for d in posts)
     engine_asks = [LiquidEngine._needs_liquid(d) for d in posts]
     texts = _markdown_texts(posts)
-    assert all(isinstance(_raw_body(d), bytes) for d in posts)  # nothing above read a body
+    assert all(_unread(d) for d in posts)  # nothing above read a body
     # the flags made at read time are the texts' own answers
     expected = {"_posts/2024-01-01-plain.md": False, "_posts/2024-01-02-body.md": True,
                 "_posts/2024-01-03-head.md": True, "_posts/2024-01-04-verbatim.md": False,
@@ -104,7 +111,7 @@ def test_an_edit_build_decodes_no_cached_post_body(tmp_path: Path, monkeypatch: 
     decoded: list[str] = []
 
     def counting(doc: Document) -> str:
-        if isinstance(_raw_body(doc), bytes):
+        if _unread(doc):
             decoded.append(doc.rel_path)
         return model._body(doc)
     monkeypatch.setattr(Document, "body", property(counting, model._BODY_SLOT.__set__))
@@ -134,3 +141,74 @@ def test_a_markdown_failure_names_the_document_it_came_from(tmp_path: Path, monk
     problems = [p for p in failed.value.problems if p.code == "markdown"]
     assert [(p.where.path, p.where.line) for p in problems] == [("_posts/2024-01-01-plain.md", 4)]
     assert not (root / "_site").exists()
+
+
+@pytest.mark.parametrize("text", [
+    "---\ntitle: A\n---\n本文です。\r\n\r\n二段落目 {{ no }}\r\n",   # CRLF, read as LF
+    "\ufeff---\ntitle: A\n---\nbody after a BOM\n",
+    "---\ntitle: A\n---\n",                                      # an empty body
+    "---\ntitle: A\n---   \n\n\n  indented start\n---END---\n",
+    "---\ntitle: A\n---\n---\nnot: front matter\n---\nno newline at the end",
+], ids=["crlf", "bom", "empty", "blank-lines", "dashes-in-body"])
+def test_a_cached_body_is_read_back_from_its_file_as_it_was_read(tmp_path: Path, text: str) -> None:
+    root = _site(tmp_path, {"_posts/2024-01-01-a.md": "---\ntitle: A\n---\nx\n"})
+    name = "_posts/2024-01-01-a.md"
+    (root / name).write_bytes(text.encode("utf-8"))
+    config, _ = load_config(root, destination=root / "_site")
+    store = Cache(cache_path(config))
+    try:
+        fresh = {d.rel_path: d for d in (lambda m: [*m.posts, *m.pages])(read_site(config, ProblemLog(), store=store))}
+        cached = {d.rel_path: d for d in (lambda m: [*m.posts, *m.pages])(read_site(config, ProblemLog(), store=store))}
+        assert isinstance(_raw_body(cached[name]), model._BodyInFile)
+        assert cached[name].body == fresh[name].body
+        # the cache rows hold no body (a part of it that is not in the excerpt, which they hold)
+        tail = fresh[name].body.rstrip()[-8:]
+        if tail and tail not in (fresh[name].excerpt_source or ""):
+            rows = [bytes(v) for (v,) in store.db.execute("select value from kv where key like 'doc:%'")]
+            assert rows and all(tail.encode("utf-8") not in row for row in rows)
+    finally:
+        store.close()
+
+
+def test_a_file_changed_after_it_was_cached_is_an_error_naming_it(tmp_path: Path) -> None:
+    root = _site(tmp_path)
+    config, _ = load_config(root, destination=root / "_site")
+    store = Cache(cache_path(config))
+    try:
+        read_site(config, ProblemLog(), store=store)
+        cached = next(d for d in read_site(config, ProblemLog(), store=store).posts if d.rel_path.endswith("odd.md"))
+    finally:
+        store.close()
+    (root / cached.rel_path).write_text(POSTS[cached.rel_path].replace("brace", "BRACE"), encoding="utf-8")
+    with pytest.raises(BlogkitError) as changed:
+        cached.body
+    assert changed.value.code == "changed" and changed.value.where.path == "_posts/2024-01-05-odd.md"
+    assert "changed while the site was being built" in str(changed.value)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(head=st.sampled_from(["---\ntitle: A\n---\n", "---\r\ntitle: A\r\n---\r\n", "\ufeff---\n---\n",
+                             "---\ntitle: A\n---  \n", "---\n---"]),
+       body=st.text(st.sampled_from(list("ab \n\r-{}%本\t\ufeff")) | st.characters(blacklist_categories=("Cs",)),
+                    max_size=60))
+def test_any_body_read_back_from_the_file_is_the_body_read(tmp_path: Path, head: str, body: str) -> None:
+    """The read cache's promise (``_body_from_file``): a document's body is the last
+    ``len(body)`` characters of its file as read, so the file gives it back."""
+    import pickle
+
+    import blogkit.site as stages
+    from blogkit.content.model import cached_form
+
+    root = tmp_path / "site"
+    post = root / "_posts" / "2024-01-01-a.md"
+    post.parent.mkdir(parents=True, exist_ok=True)
+    (root / "_config.yml").write_text("title: T\n", encoding="utf-8")
+    post.write_bytes((head + body).encode("utf-8"))
+    config, _ = load_config(root, destination=root / "_site")
+    src = next(s for s in stages.discover_sources(config) if s.rel_path.endswith("a.md"))
+    read = stages._read_one(src, stages.read_context(config, stages.zone_of(config)))
+    if not isinstance(read, Document):
+        return  # (a file that does not read is not cached)
+    again = pickle.loads(pickle.dumps(cached_form(read))).at(post)
+    assert isinstance(_raw_body(again), model._BodyInFile)
+    assert again.body == read.body

@@ -124,15 +124,17 @@ def test_a_document_damaged_on_its_way_from_a_worker_is_read_again(tmp_path: Pat
     fault) must not lose the post: it is read again in the parent."""
     import blogkit.site as stages
     from blogkit.cache import seal
+    from blogkit.content.model import cached_form
 
     site = write_files(tmp_path / "site", JEKYLL)
     config, _ = load_config(site, destination=tmp_path / "out")
     ctx = stages.read_context(config, stages.zone_of(config))
     src = next(s for s in stages.discover_sources(config) if s.rel_path.endswith("p3.md"))
     good = stages._read_one(src, ctx)
-    doc, blob = stages._received(seal(good), src, ctx)
+    body = good.body.encode("utf-8")
+    doc, blob = stages._received((seal(cached_form(good)), body), src, ctx)
     assert blob is not None and doc.body == good.body and doc.url == good.url
-    damaged = bytearray(seal(good))
+    damaged = bytearray(seal(cached_form(good)))
     damaged[-3] ^= 0xFF
-    doc, blob = stages._received(bytes(damaged), src, ctx)
+    doc, blob = stages._received((bytes(damaged), body), src, ctx)
     assert blob is None and doc.body == good.body and doc.url == good.url

@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Mapping
 
 from ..digests import digest
+from ..errors import BlogkitError, Location
 
 
 _TEXTS = frozenset({"body", "excerpt_source"})
@@ -80,12 +81,10 @@ class Document:
     # with ``at`` from the file it found (rebuilding 5,000 Path objects was a tenth of the load).
     #
     # The body stays those bytes until something reads it (``_body``): an edit build at 5,000
-    # posts renders a handful of documents, and decoding every body it loaded from the cache
-    # (80 MB of Japanese text) was 0.06 s of it. The same for pickling a body never read.
+    # posts renders a handful of documents, and decoding every body it loaded was 0.06 s of it.
+    # (The read cache stores documents without their bodies at all: ``cached_form``.)
     def __getstate__(self) -> list[Any]:
-        return [None if name == "path" else _pack(_BODY_SLOT.__get__(self)) if name == "body"
-                else _pack(getattr(self, name)) if name in _TEXTS else getattr(self, name)
-                for name in _FIELDS]
+        return _state_of(self, with_body=True)
 
     def __setstate__(self, state: list[Any]) -> None:
         for name, value in zip(_FIELDS, state):
@@ -100,20 +99,91 @@ class Document:
         return self if self.path is path or self.path == path else replace(self, path=path)
 
 
-# ``Document.body`` reads its slot through a property that decodes a body still held as the
-# bytes it was unpickled from (``__setstate__``), once, in place; everything else sees a str.
+# ``Document.body`` reads its slot through a property: a str is the body; bytes are the body as
+# unpickled, decoded once, in place; a ``_BodyInFile`` is a body the read cache left out
+# (``cached_form``), read from the source file when first needed. Everything else sees a str.
 _BODY_SLOT: Any = Document.__dict__["body"]
+
+
+class _BodyInFile:
+    """The body of a document from the read cache: the last ``chars`` characters of its source
+    file (as read: UTF-8, CRLF as LF), whose digest is the document's ``body_digest``."""
+
+    __slots__ = ("chars",)
+
+    def __init__(self, chars: int) -> None:
+        self.chars = chars
 
 
 def _body(doc: Document) -> str:
     value = _BODY_SLOT.__get__(doc)
-    if type(value) is bytes:
-        value = value.decode("utf-8", "surrogatepass")
-        _BODY_SLOT.__set__(doc, value)
+    if type(value) is str:
+        return value  # type: ignore[no-any-return]
+    value = value.decode("utf-8", "surrogatepass") if type(value) is bytes else _body_from_file(doc, value.chars)
+    _BODY_SLOT.__set__(doc, value)
     return value  # type: ignore[no-any-return]
 
 
 Document.body = property(_body, _BODY_SLOT.__set__)  # type: ignore[assignment,method-assign]
+
+
+def cached_form(doc: Document) -> "_CachedDocument":
+    """What the read cache stores of ``doc``: everything but its body, which is read from the
+    source file if the build needs it (the cache key is the file's size and mtime). An edit
+    build at 5,000 posts renders a handful of documents, and fetching, checking and copying
+    every body (90 MB) was a tenth of a second of it. Unpickles as a ``Document``."""
+    return _CachedDocument(doc)
+
+
+class _CachedDocument:
+    __slots__ = ("doc",)
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return _from_cached_state, (_state_of(self.doc, with_body=False), len(self.doc.body))
+
+
+def _state_of(doc: Document, with_body: bool) -> list[Any]:
+    """The pickled state of ``doc``: its fields in order, texts as UTF-8, no path (and no body
+    unless ``with_body``)."""
+    raw = _BODY_SLOT.__get__(doc)
+    body = (raw if type(raw) is bytes else _pack(doc.body)) if with_body else None
+    return [None if name == "path" else body if name == "body"
+            else _pack(getattr(doc, name)) if name in _TEXTS else getattr(doc, name)
+            for name in _FIELDS]
+
+
+def _from_cached_state(state: list[Any], chars: int) -> Document:
+    doc = Document.__new__(Document)
+    doc.__setstate__(state)
+    _BODY_SLOT.__set__(doc, _BodyInFile(chars))
+    return doc
+
+
+def with_body(doc: Document, body: bytes) -> Document:
+    """``doc`` (just unpickled from its ``cached_form``) with the body it was read with, as
+    UTF-8 (decoded when first read): a worker hands both over on a cold build."""
+    _BODY_SLOT.__set__(doc, body)
+    return doc
+
+
+def _body_from_file(doc: Document, chars: int) -> str:
+    """The body a cached document left out, from its source file; an error if the file no
+    longer holds it (changed since the build read its size and mtime)."""
+    if doc.path is None:
+        raise RuntimeError(f"{doc.rel_path}: a cached document's body was read before its path was set")
+    try:
+        text = doc.path.read_bytes().decode("utf-8").replace("\r\n", "\n")
+    except (OSError, UnicodeDecodeError):
+        text = None
+    body = text[len(text) - chars:] if text is not None and 0 < chars <= len(text) else ""
+    if text is None or text_digest(body) != doc.body_digest:
+        raise BlogkitError("this file changed while the site was being built", Location(doc.rel_path),
+                           "build again (the preview server does so by itself when the file is saved)",
+                           code="changed")
+    return body
 
 
 # What a document's body alone decides. Everything else (front matter, URL, date, tags, layout...)
