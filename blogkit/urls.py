@@ -18,6 +18,7 @@ from pathlib import PurePosixPath
 from urllib.parse import unquote_to_bytes
 
 from blogkit.dates import ruby_strftime
+from blogkit.fastpaths import relative_from_parts
 from blogkit.slugify import ruby_downcase, slugify
 
 __all__ = [
@@ -152,7 +153,7 @@ def url_to_relpath(url: str, output_ext: str) -> PurePosixPath:
         parts.append("index" + output_ext)
     elif output_ext and not parts[-1].endswith(output_ext):
         parts[-1] += output_ext
-    return PurePosixPath(*parts)
+    return relative_from_parts(parts)
 
 
 _HTML_EXTS = (".html", ".xhtml", ".htm")

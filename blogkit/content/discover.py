@@ -16,6 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Iterable, Literal
 
+from ..fastpaths import absolute
 from ..fswalk import is_dir, scan_tree
 from .frontmatter import has_front_matter
 
@@ -179,7 +180,7 @@ def _path(text: str) -> Path:
     if found is None:
         if len(_PATHS) >= 200_000:
             _PATHS.clear()
-        found = _PATHS[text] = Path(text)
+        found = _PATHS[text] = absolute(text)
     return found
 
 

@@ -13,6 +13,7 @@ from typing import Any, Mapping
 
 from ..digests import digest
 from ..errors import BlogkitError, Location
+from ..fastpaths import relative
 
 
 _TEXTS = frozenset({"body", "excerpt_source"})
@@ -88,7 +89,11 @@ class Document:
 
     def __setstate__(self, state: list[Any]) -> None:
         for name, value in zip(_FIELDS, state):
-            object.__setattr__(self, name, _unpack(value) if name == "excerpt_source" else value)
+            if name == "excerpt_source":
+                value = _unpack(value)
+            elif name == "dest" and type(value) is str:
+                value = relative(value)  # (pickled as its string: see fastpaths)
+            object.__setattr__(self, name, value)
 
     def at(self, path: Path) -> "Document":
         """This document, read from ``path`` (an unpickled one has none yet: it is set here,
@@ -150,7 +155,7 @@ def _state_of(doc: Document, with_body: bool) -> list[Any]:
     unless ``with_body``)."""
     raw = _BODY_SLOT.__get__(doc)
     body = (raw if type(raw) is bytes else _pack(doc.body)) if with_body else None
-    return [None if name == "path" else body if name == "body"
+    return [None if name == "path" else body if name == "body" else str(doc.dest) if name == "dest"
             else _pack(getattr(doc, name)) if name in _TEXTS else getattr(doc, name)
             for name in _FIELDS]
 
