@@ -17,7 +17,7 @@ cache that only ever holds answers valid for that basis (render/site.py's view l
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 if TYPE_CHECKING:
     from ..render.site import RenderContext
@@ -35,8 +35,7 @@ def by_structure(ctx: "RenderContext", name: str, compute: Callable[[], T], pers
     in this process, and (``persist``) in the on-disk cache, so a command's edit build finds
     it too (related posts alone are 0.17 s to plan at 5,000 posts). Without a basis (no
     incremental state) it is computed every time."""
-    inc = getattr(ctx, "incremental", None)  # (a test's stand-in context may have none)
-    basis = inc.basis if inc is not None else ""
+    basis = _basis(ctx)
     if not basis:
         return compute()
     kept = _KEPT.get(name)
@@ -51,3 +50,43 @@ def by_structure(ctx: "RenderContext", name: str, compute: Callable[[], T], pers
             store.put(key, value)
     _KEPT[name] = (basis, value)
     return value  # type: ignore[no-any-return]
+
+
+def _basis(ctx: "RenderContext") -> str:
+    inc = getattr(ctx, "incremental", None)  # (a test's stand-in context may have none)
+    return inc.basis if inc is not None else ""
+
+
+# name -> how many answers the on-disk copy holds (``answers``/``store_answers``)
+_STORED: dict[str, int] = {}
+
+
+def answers(ctx: "RenderContext", name: str) -> dict[str, Any]:
+    """A dict the build fills with answers that each hold for this build's basis (render/site.py's
+    view links), kept like ``by_structure``'s values: the same dict while the basis is the same,
+    in this process, or the one ``store_answers`` left in the cache for the next command."""
+    basis = _basis(ctx)
+    kept = _KEPT.get(name)
+    if basis and kept is not None and kept[0] == basis:
+        return kept[1]  # type: ignore[return-value]
+    store = getattr(ctx, "store", None)
+    found = store.get(f"{PLAN_PREFIX}{name}:{basis}") if store is not None and basis else None
+    value: dict[str, Any] = found if isinstance(found, dict) else {}
+    _STORED[name] = len(value)
+    if basis:
+        _KEPT[name] = (basis, value)
+    return value
+
+
+def store_answers(ctx: "RenderContext", name: str) -> None:
+    """Put ``answers(ctx, name)`` in the cache if the build added to it (the preview server's
+    later builds find it in the process)."""
+    basis = _basis(ctx)
+    kept = _KEPT.get(name)
+    store = getattr(ctx, "store", None)
+    if not basis or kept is None or kept[0] != basis or store is None:
+        return
+    value = kept[1]
+    if isinstance(value, dict) and len(value) != _STORED.get(name):
+        store.put(f"{PLAN_PREFIX}{name}:{basis}", value)
+        _STORED[name] = len(value)
