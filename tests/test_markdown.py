@@ -266,3 +266,23 @@ def test_kramdown_options_as_jekyll_renders_them() -> None:
         '<h3 id="p-three">Three</h3>\n<h4 id="p-four">Four</h4>\n\n'
         "<p>\"a\" 'b'<br />\nline two</p>\n")
     assert normalise(make_markdown(opts).render(src).html) == normalise(want)
+
+
+def test_template_markdownify_renders_a_short_text_once_per_build() -> None:
+    """{% seo %} formats every page's title through Markdown; render_site remembers short texts
+    (bounded), and renders long ones every time."""
+    from blogkit.render.site import _short_texts_remembered
+
+    calls: list[str] = []
+
+    def render(text: str) -> str:
+        calls.append(text)
+        return f"<p>{text}</p>"
+    markdownify = _short_texts_remembered(render, longest=10, most=3)
+    assert markdownify("a") == markdownify("a") == "<p>a</p>" and calls == ["a"]
+    long = "x" * 11
+    assert markdownify(long) == markdownify(long) and calls.count(long) == 2
+    for text in "bcde":   # past `most`: forgotten, not grown
+        markdownify(text)
+    markdownify("a")
+    assert calls.count("a") == 2
