@@ -15,10 +15,11 @@ ALLOWED: dict[str, set[str]] = {
     "slugify": set(),
     "digests": set(),
     "fswalk": set(),
-    "urls": {"dates", "slugify"},
+    "fastpaths": set(),
+    "urls": {"dates", "slugify", "fastpaths"},
     "markdown": set(),                       # markdown-it-py + Pygments only
     "config": {"errors"},
-    "content": {"errors", "config", "dates", "digests", "fswalk", "urls", "slugify"},
+    "content": {"errors", "config", "dates", "digests", "fastpaths", "fswalk", "urls", "slugify"},
     "filters": {"dates", "urls", "slugify"},
     "cache": set(),
     "parallel": {"markdown"},
