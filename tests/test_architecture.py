@@ -26,7 +26,7 @@ ALLOWED: dict[str, set[str]] = {
     "progress": set(),
     "heap": set(),
     "output": {"errors", "fswalk"},
-    "generators": {"config", "content", "dates", "errors", "filters", "markdown", "render", "site", "slugify",
+    "generators": {"config", "content", "dates", "errors", "fastpaths", "filters", "markdown", "render", "site", "slugify",
                    "urls", "search", "cache"},
     "search": {"config", "content", "errors", "filters", "site", "urls", "render"},
     "liquid": {"config", "content", "dates", "errors", "filters", "markdown", "urls", "render", "site"},

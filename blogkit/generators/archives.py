@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
+from ..fastpaths import relative
 from ..render.documents import forkable
 from ..render.loader import layout_template_name
 from ..site import Output
@@ -178,25 +179,42 @@ def generate(ctx: "RenderContext") -> list[Output]:
     layouts = cfg.get("layouts") if isinstance(cfg.get("layouts"), Mapping) else {}
     missing: set[str] = set()
     out: list[Output] = []
-    for archive in archives:
+    per = per_page(ctx)
+    # (planned once per site structure: 3,700 archive pages' URLs and files were 0.04 s of
+    # every edit command at 5,000 posts)
+    planned = by_structure(ctx, "archive pages", lambda: _pages(archives, per, views))
+    for archive, pages in zip(archives, planned, strict=True):
         layout = str(layouts.get(archive.type) or cfg.get("layout") or "archive")
         if layout not in missing and layout_template_name(layout, ctx.renderer.loader) is None:
             # Jekyll warns and writes an empty page; warn once per layout, not once per archive.
             missing.add(layout)
             ctx.log.warn(f"archive layout '{layout}' does not exist; archive pages are written empty",
                          ctx.config.where("jekyll-archives"), f"create templates/{layout}.html", code="missing-layout")
-        posts = [views[u] for u in archive.post_urls if u in views]
-        per = per_page(ctx)
         origin = f"(archive {archive.url})"
-        for p in plan_pages(archive, 1 if per is None else page_total(len(posts), per)):
-            # (a page the edit plan keeps needs no paginator: most of them, after a body edit)
-            html = None if layout in missing else ctx.planned(layout, p.url, origin, per is not None)
+        posts: list[dict[str, Any]] | None = None
+        for number, url, dest in pages:
+            # (a page the edit plan keeps needs neither its posts nor a paginator: most of
+            # them, after a body edit)
+            html = None if layout in missing else ctx.planned(layout, url, origin, per is not None)
             if html is None:
-                paginator = None if per is None else archive_pager(archive, posts, per, p.number)
+                if posts is None:
+                    posts = [views[u] for u in archive.post_urls if u in views]
+                paginator = None if per is None else archive_pager(archive, posts, per, number)
                 page = {"type": archive.type, "title": archive.title, "date": archive.date,
-                        "posts": posts if paginator is None else paginator["posts"], "url": p.url,
+                        "posts": posts if paginator is None else paginator["posts"], "url": url,
                         "layout": layout, "keys": list(archive.keys), "archive_url": archive.url}
                 html = "" if layout in missing else ctx.render(layout, page, "", origin, paginator)
             if html is not None:
-                out.append(Output(p.dest, html.encode("utf-8"), origin=origin, kind="archive"))
+                out.append(Output(relative(dest), html.encode("utf-8"), origin=origin, kind="archive"))
     return out
+
+
+def _pages(archives: tuple[Archive, ...], per: int | None,
+           views: Mapping[str, Any]) -> tuple[tuple[tuple[int, str, str], ...], ...]:
+    """Each archive's pages as (number, URL, file): ``plan_pages`` over every archive, kept as
+    strings (what the build cache holds; the files become paths again with ``fastpaths``)."""
+    out = []
+    for archive in archives:
+        count = 1 if per is None else page_total(sum(1 for u in archive.post_urls if u in views), per)
+        out.append(tuple((p.number, p.url, str(p.dest)) for p in plan_pages(archive, count)))
+    return tuple(out)
