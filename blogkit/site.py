@@ -167,13 +167,18 @@ def index_terms(posts_newest_first: list[Document], attr: str) -> dict[str, tupl
 
 
 def _read_key(ctx_fp: str, src: SourceFile) -> str | None:
+    """The read cache's key of a source file: the reading context, its path, and its size,
+    mtime, ctime and inode. (The ctime too: a tool can set a file's mtime back after changing
+    it — `touch -d`, `cp -p` — but not its ctime, which the kernel sets on every change; and the
+    cached document's body is read from the file, checked against its digest: a change the key
+    missed would fail every build.)"""
     try:
         st = os.stat(src.path)
     except OSError:
         return None
     return DOC_PREFIX + hashlib.blake2b(
-        f"{ctx_fp}\0{src.kind}\0{src.rel_path}\0{st.st_size}\0{st.st_mtime_ns}".encode("utf-8", "surrogatepass"),
-        digest_size=16).hexdigest()
+        f"{ctx_fp}\0{src.kind}\0{src.rel_path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}"
+        .encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def _read_one(src: SourceFile, ctx: ReadContext) -> Document | Problem:

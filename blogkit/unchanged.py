@@ -2,7 +2,7 @@
 
 A warm build of a big site with nothing changed should cost a directory walk, not a build.
 After each successful build the fingerprint of every input (blogkit's code, the config, every
-file of the content, templates and static trees with its size and mtime) is stored with the
+file of the content, templates and static trees with its size, mtime, ctime and inode) is stored with the
 list of output files (size and mtime) and the moment a hidden future post becomes due. The next
 build returns at once when the inputs fingerprint is the same, no future post has become due,
 and every output file is still the one that was written. Anything else — one byte, one mtime,
@@ -50,7 +50,9 @@ def _walk(root: Path, skip: set[str], h: "hashlib._Hash") -> None:
             st = entry.stat()
         except OSError:
             continue
-        h.update(f"{entry.path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
+        # (the ctime and inode too: a tool can set an mtime back after a change, not a ctime)
+        h.update(f"{entry.path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\n"
+                 .encode("utf-8", "surrogateescape"))
 
 
 def inputs_fingerprint(config: SiteConfig) -> str:

@@ -212,3 +212,22 @@ def test_any_body_read_back_from_the_file_is_the_body_read(tmp_path: Path, head:
     again = pickle.loads(pickle.dumps(cached_form(read))).at(post)
     assert isinstance(_raw_body(again), model._BodyInFile)
     assert again.body == read.body
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_still_read(tmp_path: Path) -> None:
+    """A file changed with its size kept and its mtime set back (`touch -d`, `cp -p`): the
+    read cache's key has the ctime too, so the post is read again, not served from the cache
+    (whose body, read from the file, would no longer match)."""
+    import os
+
+    root = _site(tmp_path, {k: v for k, v in POSTS.items() if "plain" in k})
+    config, _ = load_config(root, destination=root / "_site")
+    build(config)
+    post = root / "_posts/2024-01-01-plain.md"
+    before = post.stat()
+    time.sleep(0.02)
+    post.write_text(POSTS["_posts/2024-01-01-plain.md"].replace("Second", "Fixed!"), encoding="utf-8")
+    os.utime(post, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert post.stat().st_size == before.st_size and post.stat().st_mtime_ns == before.st_mtime_ns
+    build(config)
+    assert "Fixed! paragraph." in (root / "_site/2024/01/01/plain.html").read_text(encoding="utf-8")
