@@ -46,3 +46,25 @@ def test_excerpt_and_reading_time_record_the_summary_grain() -> None:
     assert everything == {"doc:t.md", "doc:t.md#body", "doc:t.md#summary"}
     assert view.summary_fingerprint() == "s"
     assert TrackedView({}, "doc:u.md", "base", body_fp="b").summary_fingerprint() == "b"
+
+
+def test_a_fragment_renders_once_per_build_and_every_output_records_its_reads() -> None:
+    from blogkit.render.fragments import Fragments
+    from blogkit.render.tracking import Recording, TrackedView
+
+    calls: list[str] = []
+
+    def card(post: dict, heading: str = "h2") -> str:
+        calls.append(heading)
+        return f"<{heading}>{post['title']}</{heading}>"
+    once = Fragments()
+    a = TrackedView({"title": "A"}, "doc:a.md", "fp-a")
+    b = TrackedView({"title": "B"}, "doc:b.md", "fp-b")
+    with Recording() as first:
+        assert once(card, a) == "<h2>A</h2>"
+    with Recording() as second:   # another output: served from the memo, same reads
+        assert once(card, a) == "<h2>A</h2>"
+    assert first == second == {"doc:a.md"} and calls == ["h2"]
+    assert once(card, a, heading="h3") == "<h3>A</h3>" and once(card, b) == "<h2>B</h2>"
+    assert calls == ["h2", "h3", "h2"]
+    assert Fragments()(card, a) == "<h2>A</h2>" and len(calls) == 4   # a new build renders again

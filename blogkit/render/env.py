@@ -13,6 +13,7 @@ from markupsafe import Markup
 from ..config import SiteConfig
 from ..filters import FilterContext, make_filters
 from .loader import THEME_DIR, LayoutLoader
+from .fragments import Fragments
 from .tracking import STATIC_PREFIX, record
 from .views import static_entry
 
@@ -80,6 +81,7 @@ def make_env(config: SiteConfig, markdownify: Callable[[str], str], smartify: Ca
     lang = str(config.get("lang") or "en")
     env.filters["local_date"] = lambda value, fmt="long": date_for_lang(value, lang, fmt, zone)
     env.globals["t"] = lambda key: ui_text(lang, key)
+    env.globals["once"] = Fragments()  # (a fresh one per build: render/fragments.py)
     env.globals["raw"] = Markup
     env.globals["static_file"] = static_file
     # A Jekyll site gets no extra files, so the theme's CSS is inlined there instead of linked.

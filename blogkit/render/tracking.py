@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from datetime import date, datetime
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from ..digests import digest
 
@@ -25,6 +25,14 @@ def record(key: str) -> None:
     reads = _reads.get()
     if reads is not None:
         reads.add(key)
+
+
+def replay(keys: Iterable[str]) -> None:
+    """Record ``keys`` as read: what a fragment rendered once per build read the first time
+    (``render/fragments.py``), for each output that uses it."""
+    reads = _reads.get()
+    if reads is not None:
+        reads.update(keys)
 
 
 class Recording:
