@@ -231,3 +231,19 @@ def test_an_edit_that_keeps_size_and_mtime_is_still_read(tmp_path: Path) -> None
     assert post.stat().st_size == before.st_size and post.stat().st_mtime_ns == before.st_mtime_ns
     build(config)
     assert "Fixed! paragraph." in (root / "_site/2024/01/01/plain.html").read_text(encoding="utf-8")
+
+
+def test_a_cached_document_found_at_a_new_path_reads_its_body_there(tmp_path: Path) -> None:
+    """(The preview server keeps documents between builds; one found at another path — the site
+    moved — takes the new path without reading its body from the old one.)"""
+    import pickle
+    import shutil
+
+    root = _site(tmp_path / "a", {k: v for k, v in POSTS.items() if "plain" in k})
+    cached = next(d for d in _cached_documents(root) if d.rel_path.endswith("plain.md"))
+    moved_root = tmp_path / "b"
+    shutil.move(str(root), str(moved_root))
+    moved = cached.at(moved_root / cached.rel_path)
+    assert moved is not cached and isinstance(_raw_body(moved), model._BodyInFile)
+    assert moved.body == "本文です。\n\nSecond paragraph.\n" and moved.view_fps == cached.view_fps
+    assert pickle.loads(pickle.dumps(moved)).body == moved.body

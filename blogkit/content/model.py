@@ -6,7 +6,7 @@ built by ``taxonomy`` rather than object references, so records stay picklable a
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any, Mapping
@@ -104,7 +104,15 @@ class Document:
         if self.path is None:
             object.__setattr__(self, "path", path)
             return self
-        return self if self.path is path or self.path == path else replace(self, path=path)
+        if self.path is path or self.path == path:
+            return self
+        # (slot by slot, not ``replace``: that would read a body still in the file, at the old path)
+        moved = Document.__new__(Document)
+        for name in _FIELDS:
+            slot = Document.__dict__[name] if name != "body" else _BODY_SLOT
+            slot.__set__(moved, slot.__get__(self))
+        object.__setattr__(moved, "path", path)
+        return moved
 
 
 # ``Document.body`` reads its slot through a property: a str is the body; bytes are the body as
@@ -137,7 +145,8 @@ Document.body = property(_body, _BODY_SLOT.__set__)  # type: ignore[assignment,m
 
 def cached_form(doc: Document) -> "_CachedDocument":
     """What the read cache stores of ``doc``: everything but its body, which is read from the
-    source file if the build needs it (the cache key is the file's size and mtime). An edit
+    source file if the build needs it (the cache key is the file's size, mtime, ctime and
+    inode: ``site._read_key``). An edit
     build at 5,000 posts renders a handful of documents, and fetching, checking and copying
     every body (90 MB) was a tenth of a second of it. Unpickles as a ``Document``."""
     return _CachedDocument(doc)
@@ -179,7 +188,7 @@ def with_body(doc: Document, body: bytes) -> Document:
 
 def _body_from_file(doc: Document, chars: int) -> str:
     """The body a cached document left out, from its source file; an error if the file no
-    longer holds it (changed since the build read its size and mtime)."""
+    longer holds it (changed since the build looked at it)."""
     if doc.path is None:
         raise RuntimeError(f"{doc.rel_path}: a cached document's body was read before its path was set")
     try:
