@@ -23,6 +23,7 @@ from blogkit.errors import BlogkitError, BuildFailed, ProblemLog
 from blogkit.liquid.engine import LiquidEngine
 from blogkit.render.site import _markdown_texts
 from blogkit.site import build, cache_path, read_site
+from test_hostile_input import post_bytes  # the fuzz suite's posts
 
 POSTS = {
     "_posts/2024-01-01-plain.md": "---\ntitle: Plain\n---\n本文です。\n\nSecond paragraph.\n",
@@ -247,3 +248,36 @@ def test_a_cached_document_found_at_a_new_path_reads_its_body_there(tmp_path: Pa
     assert moved is not cached and isinstance(_raw_body(moved), model._BodyInFile)
     assert moved.body == "本文です。\n\nSecond paragraph.\n" and moved.view_fps == cached.view_fps
     assert pickle.loads(pickle.dumps(moved)).body == moved.body
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=st.data())
+def test_a_hostile_post_read_back_from_its_file_is_the_post_read(tmp_path: Path, data: st.DataObject) -> None:
+    """The fuzz suite's posts (any front matter, BOMs, CR/CRLF endings, NULs, broken UTF-8):
+    whatever reads, its body comes back from the file as it was read."""
+    import pickle
+
+    import blogkit.site as stages
+    from blogkit.content.model import cached_form
+
+    root = tmp_path / "site"
+    shutil_rmtree(root)
+    post = root / "_posts" / "2024-01-01-a.md"
+    post.parent.mkdir(parents=True, exist_ok=True)
+    (root / "_config.yml").write_text("title: T\n", encoding="utf-8")
+    post.write_bytes(data.draw(post_bytes()))
+    config, _ = load_config(root, destination=root / "_site")
+    sources = [s for s in stages.discover_sources(config) if s.rel_path.endswith("a.md")]
+    if not sources:
+        return  # (no front matter: a static file, not a post)
+    read = stages._read_one(sources[0], stages.read_context(config, stages.zone_of(config)))
+    if not isinstance(read, Document):
+        return  # (a file that does not read is not cached)
+    again = pickle.loads(pickle.dumps(cached_form(read))).at(post)
+    assert again.body == read.body and again.excerpt_source == read.excerpt_source
+
+
+def shutil_rmtree(path: Path) -> None:
+    import shutil
+    shutil.rmtree(path, ignore_errors=True)
