@@ -80,7 +80,7 @@ def plan(ctx: "RenderContext", report: bool = True
         return None
     fmt, doc = found
     per_page = ctx.config.paginate
-    posts = [p for p in ctx.post_views if not p.get("hidden")]
+    posts = [p for p in ctx.post_views if not dict.get(p, "hidden")]  # (dict.get: no read to record here)
 
     def path_of(n: int) -> str:
         return page_path(fmt, n, doc.url)
