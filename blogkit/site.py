@@ -29,7 +29,7 @@ from .dates import parse_date, site_zone
 from . import heap
 from .errors import BlogkitError, BuildFailed, Location, Problem, ProblemLog
 from .cache import DOC_PREFIX, Cache, package_fingerprint, seal, unseal
-from .unchanged import Snapshot, inputs_fingerprint, output_stats, still_valid
+from .unchanged import FileStat, Snapshot, inputs_fingerprint, output_stats, still_valid
 from .output import OutputWriter, WriteStats, check_destination, recover
 from .progress import Progress, null_progress
 from .urls import escape_path
@@ -166,18 +166,23 @@ def index_terms(posts_newest_first: list[Document], attr: str) -> dict[str, tupl
     return {k: tuple(v) for k, v in keys.items()}
 
 
-def _read_key(ctx_fp: str, src: SourceFile) -> str | None:
+def _read_key(ctx_fp: str, src: SourceFile, stats: Mapping[str, FileStat] | None = None) -> str | None:
     """The read cache's key of a source file: the reading context, its path, and its size,
     mtime, ctime and inode. (The ctime too: a tool can set a file's mtime back after changing
     it — `touch -d`, `cp -p` — but not its ctime, which the kernel sets on every change; and the
     cached document's body is read from the file, checked against its digest: a change the key
-    missed would fail every build.)"""
-    try:
-        st = os.stat(src.path)
-    except OSError:
-        return None
+    missed would fail every build.) ``stats``: what the build's inputs fingerprint saw of each
+    file (taken before the file is read, as a stat here would be)."""
+    known = stats.get(str(src.path)) if stats else None
+    if known is None:
+        try:
+            st = os.stat(src.path)
+        except OSError:
+            return None
+        known = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+    size, mtime, ctime, inode = known
     return DOC_PREFIX + hashlib.blake2b(
-        f"{ctx_fp}\0{src.kind}\0{src.rel_path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}"
+        f"{ctx_fp}\0{src.kind}\0{src.rel_path}\0{size}\0{mtime}\0{ctime}\0{inode}"
         .encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
@@ -228,13 +233,14 @@ def _received(result: Document | tuple[bytes, bytes] | Problem, src: SourceFile,
 
 
 def read_documents(config: SiteConfig, sources: list[SourceFile], ctx: ReadContext, log: ProblemLog,
-                   progress: Progress, store: Cache | None, memo: dict[str, Any] | None) -> list[Document]:
+                   progress: Progress, store: Cache | None, memo: dict[str, Any] | None,
+                   stats: Mapping[str, FileStat] | None = None) -> list[Document]:
     """Read every post and page; a file whose size and mtime are unchanged comes from the cache."""
     # `now` only matters to reading when the config pins `time` (the date-equals-site.time quirk).
     # (sets are sorted: their repr order changes from process to process with hash randomisation)
     stable = replace(ctx, markdown_exts=tuple(sorted(ctx.markdown_exts)))  # type: ignore[arg-type]
     ctx_fp = f"{package_fingerprint()}\0{stable if config.get('time') else replace(stable, now=None)!r}"
-    keys = {src.rel_path: _read_key(ctx_fp, src) for src in sources}
+    keys = {src.rel_path: _read_key(ctx_fp, src, stats) for src in sources}
     found: dict[str, Any] = {}
     if memo is not None:
         found.update({k: memo[k] for k in keys.values() if k is not None and k in memo})
@@ -284,7 +290,10 @@ def read_documents(config: SiteConfig, sources: list[SourceFile], ctx: ReadConte
 
 
 def read_site(config: SiteConfig, log: ProblemLog, progress: Progress = null_progress,
-              store: Cache | None = None, memo: dict[str, Any] | None = None) -> SiteModel:
+              store: Cache | None = None, memo: dict[str, Any] | None = None,
+              stats: Mapping[str, FileStat] | None = None) -> SiteModel:
+    """The site's model. ``stats``: the sources' ``FileStat`` by path, as the build's inputs
+    fingerprint saw them (``unchanged.inputs_fingerprint``); files missing there are stat'ed."""
     zone = zone_of(config)
     now = site_time(config, zone)
     ctx = read_context(config, zone)
@@ -292,7 +301,7 @@ def read_site(config: SiteConfig, log: ProblemLog, progress: Progress = null_pro
     statics = [StaticFile(src.rel_path, src.path, PurePosixPath(src.rel_path), "/" + escape_path(src.rel_path))
                for src in sources if src.kind == "static"]
     documents = read_documents(config, [s for s in sources if s.kind != "static"], ctx, log, progress,
-                               store, memo)
+                               store, memo, stats)
     posts = [d for d in documents if d.kind != "page"]
     pages = [d for d in documents if d.kind == "page"]
     statics.extend(_static_dir_files(config))
@@ -361,7 +370,8 @@ def build(config: SiteConfig, progress: Progress = null_progress,
     store = Cache(cache_path(config))
     snapshot_key = SNAPSHOT_PREFIX + str(config.destination)
     try:
-        inputs = inputs_fingerprint(config)
+        seen: dict[str, FileStat] = {}
+        inputs = inputs_fingerprint(config, seen)
         snap = store.get(snapshot_key)
         if still_valid(snap, config, inputs, site_time(config, zone_of(config))):
             # Nothing changed since the last build and its output is intact (blogkit/unchanged.py).
@@ -374,7 +384,7 @@ def build(config: SiteConfig, progress: Progress = null_progress,
         # places) and, in forked workers, wrote to every inherited page. Released in `finally`,
         # so the preview server's old builds stay collectable (blogkit/heap.py).
         heap.keep()
-        model = read_site(config, log, progress, store, cache.docs if cache is not None else None)
+        model = read_site(config, log, progress, store, cache.docs if cache is not None else None, seen)
         heap.keep()  # (what reading made outside its burst, too)
         manifest_key = manifest_key_of(config)
         if cache is not None and cache.manifest is not None:

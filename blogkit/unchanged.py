@@ -34,7 +34,12 @@ class Snapshot:
     due: float | None                            # timestamp when a hidden future post becomes visible
 
 
-def _walk(root: Path, skip: set[str], h: "hashlib._Hash") -> None:
+# A file's identity for the checks: size, mtime, ctime (a tool can set an mtime back after a
+# change, not a ctime) and inode.
+FileStat = tuple[int, int, int, int]
+
+
+def _walk(root: Path, skip: set[str], h: "hashlib._Hash", stats: dict[str, FileStat] | None) -> None:
     # Strings, not Path objects (fswalk): this runs twice per build over every input file.
     if not root.is_dir():
         return
@@ -50,12 +55,15 @@ def _walk(root: Path, skip: set[str], h: "hashlib._Hash") -> None:
             st = entry.stat()
         except OSError:
             continue
-        # (the ctime and inode too: a tool can set an mtime back after a change, not a ctime)
         h.update(f"{entry.path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\n"
                  .encode("utf-8", "surrogateescape"))
+        if stats is not None:
+            stats[entry.path] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
-def inputs_fingerprint(config: SiteConfig) -> str:
+def inputs_fingerprint(config: SiteConfig, stats: dict[str, FileStat] | None = None) -> str:
+    """The fingerprint of every input; ``stats`` (if given) receives each file's ``FileStat`` by
+    its path, for the read cache's keys (``site._read_key``: 5,000 stats fewer per build)."""
     h = hashlib.blake2b(digest_size=16)
     h.update(package_fingerprint().encode())
     h.update(json.dumps(config.data, sort_keys=True, default=str).encode("utf-8", "surrogatepass"))
@@ -71,7 +79,7 @@ def inputs_fingerprint(config: SiteConfig) -> str:
     roots = [config.content_dir, *config.templates_dirs] + ([config.static_dir] if config.static_dir else [])
     for root in dict.fromkeys(roots):
         h.update(f"\n[{root}]\n".encode("utf-8", "surrogateescape"))
-        _walk(root, skip, h)
+        _walk(root, skip, h, stats)
     return h.hexdigest()
 
 
