@@ -513,7 +513,7 @@ def stage_outputs(writer: OutputWriter, outputs: Iterable[Output], log: ProblemL
         # there (or served from there) silently loses one of them: report it.
         key = fold_name(str(out.dest))
         other = folded.setdefault(key, out.dest)
-        if other != out.dest:
+        if other is not out.dest and other != out.dest:  # (pathlib's == is Python code: 9,000 calls)
             log.warn(f"'{out.origin}' writes {out.dest} and '{origins[other]}' writes {other}: the names differ "
                      "only in letter case or Unicode normalization, one file on macOS and Windows",
                      Location(out.origin), "rename one of them", code="name-collision")
