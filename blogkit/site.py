@@ -154,8 +154,18 @@ def is_visible(doc: Document, config: SiteConfig, now: datetime) -> bool:
     return True
 
 
+# The last answer per attribute, with what it was made of: the preview server's rebuild after a
+# body edit asks again with the same posts in the same order (14 ms at 5,000 posts). Callers
+# only read the answer (its values are tuples).
+_TERMS: dict[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], dict[str, tuple[str, ...]]]] = {}
+
+
 def index_terms(posts_newest_first: list[Document], attr: str) -> dict[str, tuple[str, ...]]:
     """site.categories / site.tags: keys in first-seen order walking oldest -> newest."""
+    made_of = tuple((post.url, getattr(post, attr)) for post in posts_newest_first)
+    known = _TERMS.get(attr)
+    if known is not None and known[0] == made_of:
+        return known[1]
     keys: dict[str, list[str]] = {}
     for post in reversed(posts_newest_first):
         for term in getattr(post, attr):
@@ -163,7 +173,9 @@ def index_terms(posts_newest_first: list[Document], attr: str) -> dict[str, tupl
     for post in posts_newest_first:
         for term in dict.fromkeys(getattr(post, attr)):
             keys[term].append(post.url)
-    return {k: tuple(v) for k, v in keys.items()}
+    answer = {k: tuple(v) for k, v in keys.items()}
+    _TERMS[attr] = (made_of, answer)
+    return answer
 
 
 def _read_key(ctx_fp: str, src: SourceFile, stats: Mapping[str, FileStat] | None = None) -> str | None:
