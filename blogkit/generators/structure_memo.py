@@ -30,10 +30,9 @@ _KEPT: dict[str, tuple[str, object]] = {}
 PLAN_PREFIX = "plan:"
 
 
-def by_structure(ctx: "RenderContext", name: str, compute: Callable[[], T], persist: bool = True) -> T:
+def by_structure(ctx: "RenderContext", name: str, compute: Callable[[], T]) -> T:
     """``compute()``, or the value it gave for ``name`` on a build with this build's basis: kept
-    in this process, and (``persist``) in the on-disk cache, so a command's edit build finds
-    it too (related posts alone are 0.17 s to plan at 5,000 posts). Without a basis (no
+    in this process, and in the on-disk cache, so a command's edit build finds it too (related posts alone are 0.17 s to plan at 5,000 posts). Without a basis (no
     incremental state) it is computed every time."""
     basis = _basis(ctx)
     if not basis:
@@ -41,8 +40,8 @@ def by_structure(ctx: "RenderContext", name: str, compute: Callable[[], T], pers
     kept = _KEPT.get(name)
     if kept is not None and kept[0] == basis:
         return kept[1]  # type: ignore[return-value]
-    store = getattr(ctx, "store", None) if persist else None
-    key = f"{PLAN_PREFIX}{name}:{basis}"
+    store = getattr(ctx, "store", None)
+    key = _store_key(name, basis)
     value = store.get(key) if store is not None else None
     if value is None:
         value = compute()
@@ -55,6 +54,10 @@ def by_structure(ctx: "RenderContext", name: str, compute: Callable[[], T], pers
 def _basis(ctx: "RenderContext") -> str:
     inc = getattr(ctx, "incremental", None)  # (a test's stand-in context may have none)
     return inc.basis if inc is not None else ""
+
+
+def _store_key(name: str, basis: str) -> str:
+    return f"{PLAN_PREFIX}{name}:{basis}"
 
 
 # name -> how many answers the on-disk copy holds (``answers``/``store_answers``)
@@ -70,7 +73,7 @@ def answers(ctx: "RenderContext", name: str) -> dict[str, Any]:
     if basis and kept is not None and kept[0] == basis:
         return kept[1]  # type: ignore[return-value]
     store = getattr(ctx, "store", None)
-    found = store.get(f"{PLAN_PREFIX}{name}:{basis}") if store is not None and basis else None
+    found = store.get(_store_key(name, basis)) if store is not None and basis else None
     value: dict[str, Any] = found if isinstance(found, dict) else {}
     _STORED[name] = len(value)
     if basis:
@@ -88,5 +91,5 @@ def store_answers(ctx: "RenderContext", name: str) -> None:
         return
     value = kept[1]
     if isinstance(value, dict) and len(value) != _STORED.get(name):
-        store.put(f"{PLAN_PREFIX}{name}:{basis}", value)
+        store.put(_store_key(name, basis), value)
         _STORED[name] = len(value)
