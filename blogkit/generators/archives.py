@@ -166,7 +166,8 @@ def per_page(ctx: "RenderContext") -> int | None:
 
 
 def page_count(archive: Archive, per: int | None) -> int:
-    return 1 if per is None else (-(-len(archive.post_urls) // per) or 1)
+    """How many pages the archive has (the sitemap lists them; the generator writes them)."""
+    return 1 if per is None else page_total(len(archive.post_urls), per)
 
 
 @forkable  # renders many pages through ctx.render: may run in a render worker
@@ -182,7 +183,7 @@ def generate(ctx: "RenderContext") -> list[Output]:
     per = per_page(ctx)
     # (planned once per site structure: 3,700 archive pages' URLs and files were 0.04 s of
     # every edit command at 5,000 posts)
-    planned = by_structure(ctx, "archive pages", lambda: _pages(archives, per, views))
+    planned = by_structure(ctx, "archive pages", lambda: _pages(archives, per))
     for archive, pages in zip(archives, planned, strict=True):
         layout = str(layouts.get(archive.type) or cfg.get("layout") or "archive")
         if layout not in missing and layout_template_name(layout, ctx.renderer.loader) is None:
@@ -209,12 +210,10 @@ def generate(ctx: "RenderContext") -> list[Output]:
     return out
 
 
-def _pages(archives: tuple[Archive, ...], per: int | None,
-           views: Mapping[str, Any]) -> tuple[tuple[tuple[int, str, str], ...], ...]:
+def _pages(archives: tuple[Archive, ...], per: int | None) -> tuple[tuple[tuple[int, str, str], ...], ...]:
     """Each archive's pages as (number, URL, file): ``plan_pages`` over every archive, kept as
     strings (what the build cache holds; the files become paths again with ``fastpaths``)."""
     out = []
     for archive in archives:
-        count = 1 if per is None else page_total(sum(1 for u in archive.post_urls if u in views), per)
-        out.append(tuple((p.number, p.url, str(p.dest)) for p in plan_pages(archive, count)))
+        out.append(tuple((p.number, p.url, str(p.dest)) for p in plan_pages(archive, page_count(archive, per))))
     return tuple(out)

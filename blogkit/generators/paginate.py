@@ -87,7 +87,8 @@ def plan(ctx: "RenderContext", report: bool = True
 
     plans = [PagePlan(1, doc.url, doc.dest, None)]
     for n in range(2, page_total(len(posts), per_page) + 1):
-        plans.append(PagePlan(n, path_of(n).rstrip("/") + "/", dir_dest(path_of(n)), None))
+        path = path_of(n)
+        plans.append(PagePlan(n, path.rstrip("/") + "/", dir_dest(path), None))
     return doc, plans, lambda n: pager(posts, per_page, n, path_of)
 
 
