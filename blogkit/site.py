@@ -29,7 +29,7 @@ from .dates import parse_date, site_zone
 from . import heap
 from .errors import BlogkitError, BuildFailed, Location, Problem, ProblemLog
 from .cache import DOC_PREFIX, Cache, package_fingerprint, seal, unseal
-from .unchanged import FileStat, Snapshot, inputs_fingerprint, output_stats, still_valid
+from .unchanged import FileStat, Snapshot, file_stat, inputs_fingerprint, output_stats, still_valid
 from .output import OutputWriter, WriteStats, check_destination, recover
 from .progress import Progress, null_progress
 from .urls import escape_path
@@ -191,7 +191,7 @@ def _read_key(ctx_fp: str, src: SourceFile, stats: Mapping[str, FileStat] | None
             st = os.stat(src.path)
         except OSError:
             return None
-        known = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        known = file_stat(st)
     size, mtime, ctime, inode = known
     return DOC_PREFIX + hashlib.blake2b(
         f"{ctx_fp}\0{src.kind}\0{src.rel_path}\0{size}\0{mtime}\0{ctime}\0{inode}"

@@ -39,6 +39,10 @@ class Snapshot:
 FileStat = tuple[int, int, int, int]
 
 
+def file_stat(st: os.stat_result) -> FileStat:
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
+
+
 def _walk(root: Path, skip: set[str], h: "hashlib._Hash", stats: dict[str, FileStat] | None) -> None:
     # Strings, not Path objects (fswalk): this runs twice per build over every input file.
     if not root.is_dir():
@@ -55,10 +59,10 @@ def _walk(root: Path, skip: set[str], h: "hashlib._Hash", stats: dict[str, FileS
             st = entry.stat()
         except OSError:
             continue
-        h.update(f"{entry.path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\n"
-                 .encode("utf-8", "surrogateescape"))
+        size, mtime, ctime, inode = known = file_stat(st)
+        h.update(f"{entry.path}\0{size}\0{mtime}\0{ctime}\0{inode}\n".encode("utf-8", "surrogateescape"))
         if stats is not None:
-            stats[entry.path] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+            stats[entry.path] = known
 
 
 def inputs_fingerprint(config: SiteConfig, stats: dict[str, FileStat] | None = None) -> str:
