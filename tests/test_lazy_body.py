@@ -184,6 +184,7 @@ def test_a_file_changed_after_it_was_cached_is_an_error_naming_it(tmp_path: Path
     with pytest.raises(BlogkitError) as changed:
         cached.body
     assert changed.value.code == "changed" and changed.value.where.path == "_posts/2024-01-05-odd.md"
+    assert changed.value.where.line == cached.body_line == 4  # (where the body starts)
     assert "changed while the site was being built" in str(changed.value)
 
 

@@ -197,7 +197,7 @@ def _body_from_file(doc: Document, chars: int) -> str:
         text = None
     body = text[len(text) - chars:] if text is not None and 0 < chars <= len(text) else ""
     if text is None or text_digest(body) != doc.body_digest:
-        raise BlogkitError("this file changed while the site was being built", Location(doc.rel_path),
+        raise BlogkitError("this file changed while the site was being built", Location(doc.rel_path, doc.body_line),
                            "build again (the preview server does so by itself when the file is saved)",
                            code="changed")
     return body
