@@ -8,11 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from blogkit.config import load_config
 from blogkit.errors import ProblemLog
 from blogkit.generators.common import paginate
 from blogkit.generators.paginate import page_path, template_page
-from blogkit.site import build
 
 
 def write(root: Path, files: dict[str, str]) -> None:
